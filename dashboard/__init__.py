@@ -1,0 +1,1 @@
+"""The analysts' Dash app: one page per module in dashboard/pages."""

@@ -1,0 +1,55 @@
+"""Builds the Dash app around a driver that the caller owns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import dcc, html
+
+from dashboard.context import AppContext, attach
+from downline.connection import driver_for
+from downline.settings import Settings
+
+PAGES_FOLDER = Path(__file__).parent / "pages"
+# Seconds a page's query keeps retrying before the page says that Neo4j is unreachable.
+PAGE_RETRY_SECONDS = 2.0
+
+
+def create_app(settings: Settings, driver=None) -> dash.Dash:
+    """A Dash app reading through `driver` (one is built from settings if none is given)."""
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES_FOLDER),
+        title="downline",
+        suppress_callback_exceptions=False,
+    )
+    driver = driver or driver_for(settings, retry_seconds=PAGE_RETRY_SECONDS)
+    attach(app.server, AppContext(settings, driver))
+    app.layout = html.Div(
+        [
+            html.Header(
+                [
+                    html.Strong("downline"),
+                    html.Nav(
+                        [
+                            dcc.Link(page["name"], href=page["relative_path"])
+                            for page in dash.page_registry.values()
+                        ],
+                        id="nav",
+                    ),
+                ],
+                className="topbar",
+            ),
+            html.Main(dash.page_container),
+        ]
+    )
+    return app
+
+
+def __getattr__(name: str):
+    """`dashboard.app:server` for gunicorn: a Flask server built from the environment."""
+    if name == "server":
+        return create_app(Settings()).server
+    raise AttributeError(name)

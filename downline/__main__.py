@@ -1,0 +1,3 @@
+from downline.cli import main
+
+main()

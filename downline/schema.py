@@ -1,0 +1,75 @@
+"""The graph schema (constraints and indexes, created idempotently) and whole-database reset.
+
+The model itself is described in docs/graph-model.md; a test checks that every constraint
+and index named here is documented there.
+"""
+
+from __future__ import annotations
+
+import neo4j
+
+# (name, label, property): one uniqueness constraint per node key.
+UNIQUE_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("distributor_id", "Distributor", "id"),
+    ("customer_id", "Customer", "id"),
+    ("order_id", "Order", "id"),
+    ("commission_id", "Commission", "id"),
+    ("ingest_run_id", "IngestRun", "id"),
+)
+
+# (name, label, property): range indexes for the filters analytics use.
+RANGE_INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("order_ordered_on", "Order", "ordered_on"),
+    ("commission_period", "Commission", "period"),
+    ("distributor_joined_on", "Distributor", "joined_on"),
+)
+
+# Labels, names and properties are identifiers Cypher cannot take as parameters; they come
+# only from the constants above, never from input.
+CREATE_UNIQUE = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+CREATE_RANGE_INDEX = "CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+SHOW_CONSTRAINT_NAMES = "SHOW CONSTRAINTS YIELD name RETURN name"
+SHOW_INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
+
+
+def schema_statements() -> list[str]:
+    return [CREATE_UNIQUE.format(name=n, label=lbl, prop=p) for n, lbl, p in UNIQUE_KEYS] + [
+        CREATE_RANGE_INDEX.format(name=n, label=lbl, prop=p) for n, lbl, p in RANGE_INDEXES
+    ]
+
+
+def schema_names() -> set[str]:
+    return {name for name, _, _ in UNIQUE_KEYS + RANGE_INDEXES}
+
+
+def init_schema(driver: neo4j.Driver, database: str, wait_seconds: int = 300) -> set[str]:
+    """Create what is missing, wait until every index is online; return the names present."""
+    for statement in schema_statements():
+        driver.execute_query(statement, database_=database)
+    driver.execute_query(AWAIT_INDEXES, seconds=wait_seconds, database_=database)
+    return existing_schema_names(driver, database)
+
+
+def existing_schema_names(driver: neo4j.Driver, database: str) -> set[str]:
+    names: set[str] = set()
+    for statement in (SHOW_CONSTRAINT_NAMES, SHOW_INDEX_NAMES):
+        records, _, _ = driver.execute_query(
+            statement, database_=database, routing_=neo4j.RoutingControl.READ
+        )
+        names.update(record["name"] for record in records)
+    return names
+
+
+DELETE_BATCH = "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+
+
+def delete_all(driver: neo4j.Driver, database: str, batch: int = 10_000) -> int:
+    """Delete every node and relationship, in batches small enough for any heap; keep the schema."""
+    total = 0
+    while True:
+        records, _, _ = driver.execute_query(DELETE_BATCH, batch=batch, database_=database)
+        deleted = records[0]["deleted"]
+        total += deleted
+        if deleted == 0:
+            return total

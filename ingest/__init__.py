@@ -1,0 +1,1 @@
+"""CSV exports of distributors, customers, orders and commissions into Neo4j."""

@@ -1,0 +1,61 @@
+"""One throwaway Neo4j for the whole session: own port, own data folder, stopped at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+
+from downline.connection import driver_for
+from downline.localdb import LocalNeo4j
+from downline.schema import init_schema
+from tests.support.servers import (
+    free_port,
+    mark_created,
+    settings_env,
+    throwaway_settings,
+    wipe,
+)
+
+
+@pytest.fixture(scope="session")
+def server_settings(tmp_path_factory):
+    settings = throwaway_settings(tmp_path_factory.mktemp("neo4j"), free_port())
+    mark_created(settings)
+    server = LocalNeo4j(settings, log=lambda message: None)
+    try:
+        seconds = server.start()
+    except Exception:
+        server.stop(timeout=30)
+        raise
+    print(f"\nthrowaway Neo4j answered Bolt after {seconds:.1f} s at {settings.neo4j_uri}")
+    yield settings
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def driver(server_settings) -> Iterator[neo4j.Driver]:
+    with driver_for(server_settings) as drv:
+        init_schema(drv, server_settings.neo4j_database)
+        yield drv
+
+
+@pytest.fixture
+def clean_db(driver, server_settings) -> neo4j.Driver:
+    """The session's driver over an empty database (schema kept)."""
+    wipe(driver, server_settings)
+    return driver
+
+
+@pytest.fixture
+def cli_env(server_settings) -> dict[str, str]:
+    return settings_env(server_settings)
+
+
+@pytest.fixture
+def spare_settings(tmp_path):
+    """Settings of a second server (not started) that a test may start and must leave stopped."""
+    settings = throwaway_settings(tmp_path, free_port())
+    yield settings
+    LocalNeo4j(settings, log=lambda message: None).stop(timeout=60)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from downline.schema import RANGE_INDEXES, UNIQUE_KEYS, schema_statements
+from tests.support.servers import REPO
+
+
+def test_every_constraint_and_index_is_in_the_graph_model_doc():
+    doc = (REPO / "docs" / "graph-model.md").read_text(encoding="utf-8")
+    for name, label, prop in UNIQUE_KEYS + RANGE_INDEXES:
+        assert f"| `{name}` |" in doc and f"`{label}.{prop}`" in doc, name
+
+
+def test_schema_statements_are_idempotent_by_construction():
+    statements = schema_statements()
+    assert len(statements) == len(UNIQUE_KEYS) + len(RANGE_INDEXES)
+    assert all("IF NOT EXISTS" in statement for statement in statements)
