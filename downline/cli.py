@@ -14,6 +14,7 @@ import typer
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 from pydantic import ValidationError
 
+from downline.cli_ingest import demo_app, ingest_app
 from downline.connection import connected, explain_failure
 from downline.errors import DownlineError
 from downline.localdb import LocalNeo4j
@@ -30,6 +31,8 @@ db_app = typer.Typer(
     help="The Neo4j database: a local server, its schema, its data.", no_args_is_help=True
 )
 app.add_typer(db_app, name="db")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(demo_app, name="demo")
 
 
 def _settings(ctx: typer.Context) -> Settings:

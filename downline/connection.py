@@ -37,6 +37,8 @@ def driver_for(
         auth=(settings.neo4j_user, secret),
         user_agent="downline",
         connection_acquisition_timeout=30.0,
+        # Schema hints ("property does not exist yet") are noise for users of a fresh database.
+        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
         max_transaction_retry_time=retry_seconds,
     )
 

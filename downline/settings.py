@@ -82,6 +82,25 @@ class Settings(BaseSettings):
         120.0,
         gt=0,
     )
+    ingest_batch_size: int = _env(
+        "DOWNLINE_INGEST_BATCH_SIZE",
+        "Rows per UNWIND write transaction of the ingest.",
+        10_000,
+        ge=1,
+        le=200_000,
+    )
+    future_tolerance_days: int = _env(
+        "DOWNLINE_FUTURE_TOLERANCE_DAYS",
+        "Days past today that an input date may lie before its row is rejected.",
+        1,
+        ge=0,
+    )
+    ingest_lock_ttl: float = _env(
+        "DOWNLINE_INGEST_LOCK_TTL",
+        "Seconds without a heartbeat after which another worker may take over the ingest lock.",
+        120.0,
+        gt=0,
+    )
     dashboard_host: str = _env("DASHBOARD_HOST", "Address the dashboard binds to.", "127.0.0.1")
     dashboard_port: int = _env("DASHBOARD_PORT", "Port of the dashboard.", 8050, ge=1, le=65535)
 

@@ -1,0 +1,256 @@
+"""Every Cypher statement of the ingest, as constants; values arrive only as $parameters.
+
+Writes are `UNWIND $rows` batches in managed transactions. Whatever analytics derive from a
+written row is marked in the same transaction (the TotalsStale / TreeStale labels) and
+recomputed afterwards from the stored facts, so a run killed at any point and run again ends
+in the same state as one that was never interrupted.
+"""
+
+# --- look-ups before writing -------------------------------------------------------------
+
+ALL_SPONSORS = """
+MATCH (d:Distributor)
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN d.id AS id, s.id AS sponsor_id
+"""
+
+EXISTING_DISTRIBUTORS = """
+UNWIND $ids AS id
+MATCH (d:Distributor {id: id})
+RETURN d.id AS id
+"""
+
+EXISTING_CUSTOMERS = """
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+RETURN c.id AS id
+"""
+
+EXISTING_ORDER_IDS = """
+UNWIND $ids AS id
+MATCH (o:Order {id: id})
+RETURN o.id AS id
+"""
+
+EXISTING_ORDERS = """
+UNWIND $ids AS id
+MATCH (o:Order {id: id})
+OPTIONAL MATCH (o)-[:PLACED_BY]->(d:Distributor)
+OPTIONAL MATCH (o)-[:FOR]->(c:Customer)
+RETURN o.id AS id, d.id AS distributor_id, o.ordered_on AS ordered_on,
+       o.amount_cents AS amount_cents, o.volume_cents AS volume_cents, o.kind AS kind,
+       c.id AS customer_id
+"""
+
+EXISTING_COMMISSIONS = """
+UNWIND $ids AS id
+MATCH (c:Commission {id: id})
+OPTIONAL MATCH (c)-[:PAID_TO]->(e:Distributor)
+OPTIONAL MATCH (c)-[:SOURCED_FROM]->(s:Distributor)
+OPTIONAL MATCH (c)-[:FOR_ORDER]->(o:Order)
+RETURN c.id AS id, e.id AS earner_id, c.period AS period, c.amount_cents AS amount_cents,
+       c.type AS type, s.id AS source_id, o.id AS order_id
+"""
+
+# --- writes ------------------------------------------------------------------------------
+
+MERGE_DISTRIBUTORS = """
+UNWIND $rows AS row
+MERGE (d:Distributor {id: row.id})
+ON CREATE SET d:TreeStale:TotalsStale
+SET d.name = row.name, d.country = row.country, d.rank = row.rank, d.status = row.status,
+    d.joined_on = row.joined_on, d.left_on = row.left_on
+"""
+
+# Rows whose sponsor differs from the stored one. A move of an existing link is a transfer and
+# is recorded with its date; the first link of a new distributor is not.
+LINK_SPONSORS = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.id})
+OPTIONAL MATCH (d)-[old:SPONSORED_BY]->(previous:Distributor)
+DELETE old
+WITH d, row, previous
+CALL (d, row) {
+  WITH d, row WHERE row.sponsor_id IS NOT NULL
+  MATCH (s:Distributor {id: row.sponsor_id})
+  CREATE (d)-[:SPONSORED_BY]->(s)
+}
+CALL (d, row, previous) {
+  WITH d, row, previous WHERE row.record_change
+  CREATE (d)-[:TRANSFERRED]->(:SponsorChange {
+    distributor_id: d.id, from_id: previous.id, to_id: row.sponsor_id, changed_on: row.changed_on
+  })
+}
+SET d:TreeStale
+"""
+
+LINK_PLACEMENTS = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.id})
+OPTIONAL MATCH (d)-[old:PLACED_UNDER]->(p:Distributor)
+WITH d, row, old, p
+WHERE coalesce(p.id, '') <> coalesce(row.placement_id, '')
+   OR coalesce(old.leg, '') <> coalesce(row.placement_leg, '')
+DELETE old
+WITH d, row
+CALL (d, row) {
+  WITH d, row WHERE row.placement_id IS NOT NULL
+  MATCH (p:Distributor {id: row.placement_id})
+  CREATE (d)-[:PLACED_UNDER {leg: row.placement_leg}]->(p)
+}
+"""
+
+MERGE_CUSTOMERS = """
+UNWIND $rows AS row
+MERGE (c:Customer {id: row.id})
+SET c.joined_on = row.joined_on
+WITH c, row
+OPTIONAL MATCH (c)-[old:REFERRED_BY]->(d:Distributor)
+WITH c, row, old, d
+WHERE coalesce(d.id, '') <> coalesce(row.referred_by, '')
+DELETE old
+WITH c, row
+CALL (c, row) {
+  WITH c, row WHERE row.referred_by IS NOT NULL
+  MATCH (d:Distributor {id: row.referred_by})
+  CREATE (c)-[:REFERRED_BY]->(d)
+}
+"""
+
+CREATE_ORDERS = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.distributor_id})
+CREATE (o:Order {id: row.id, ordered_on: row.ordered_on, amount_cents: row.amount_cents,
+                 volume_cents: row.volume_cents, kind: row.kind})-[:PLACED_BY]->(d)
+SET d:TotalsStale
+WITH o, row
+CALL (o, row) {
+  WITH o, row WHERE row.customer_id IS NOT NULL
+  MATCH (c:Customer {id: row.customer_id})
+  CREATE (o)-[:FOR]->(c)
+}
+"""
+
+CREATE_COMMISSIONS = """
+UNWIND $rows AS row
+MATCH (e:Distributor {id: row.earner_id})
+CREATE (c:Commission {id: row.id, period: row.period, amount_cents: row.amount_cents,
+                      type: row.type})-[:PAID_TO]->(e)
+SET e:TotalsStale
+WITH c, row
+CALL (c, row) {
+  WITH c, row WHERE row.source_id IS NOT NULL
+  MATCH (s:Distributor {id: row.source_id})
+  CREATE (c)-[:SOURCED_FROM]->(s)
+}
+CALL (c, row) {
+  WITH c, row WHERE row.order_id IS NOT NULL
+  MATCH (o:Order {id: row.order_id})
+  CREATE (c)-[:FOR_ORDER]->(o)
+}
+"""
+
+# --- derived values ----------------------------------------------------------------------
+
+REFRESH_TOTALS = """
+MATCH (d:TotalsStale)
+WITH d LIMIT $batch
+CALL (d) {
+  OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
+  RETURN count(o) AS orders,
+         sum(CASE o.kind WHEN 'retail' THEN o.amount_cents ELSE 0 END) AS retail,
+         sum(CASE o.kind WHEN 'personal' THEN o.amount_cents ELSE 0 END) AS personal,
+         sum(CASE o.kind WHEN 'starter_kit' THEN o.amount_cents ELSE 0 END) AS starter_kit
+}
+CALL (d) {
+  OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
+  RETURN count(c) AS commissions, sum(c.amount_cents) AS earned
+}
+SET d.order_count = orders, d.retail_cents = retail, d.personal_cents = personal,
+    d.starter_kit_cents = starter_kit, d.commission_count = commissions,
+    d.commission_cents = earned
+REMOVE d:TotalsStale
+RETURN count(d) AS refreshed
+"""
+
+TREE_STALE = "MATCH (d:TreeStale) RETURN count(d) AS stale"
+
+TREE_NUMBERS = """
+MATCH (d:Distributor)
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS post,
+       d.root_id AS root_id
+"""
+
+SET_TREE_NUMBERS = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.id})
+SET d.depth = row.depth, d.pre = row.pre, d.post = row.post, d.root_id = row.root_id
+"""
+
+CLEAR_TREE_STALE = """
+MATCH (d:TreeStale)
+WITH d LIMIT $batch
+REMOVE d:TreeStale
+RETURN count(d) AS cleared
+"""
+
+# --- runs and the lock -------------------------------------------------------------------
+
+# SET before reading takes the node's write lock, so two workers cannot both see it free.
+TAKE_LOCK_FOR_READ = """
+MERGE (l:IngestLock {name: $name})
+SET l.touched = coalesce(l.touched, 0) + 1
+RETURN l.holder AS holder, l.host AS host, l.pid AS pid, l.run_id AS run_id,
+       l.heartbeat < datetime() - duration({seconds: $ttl}) AS expired
+"""
+
+SET_LOCK_HOLDER = """
+MATCH (l:IngestLock {name: $name})
+SET l.holder = $holder, l.host = $host, l.pid = $pid, l.run_id = $run_id,
+    l.heartbeat = datetime()
+"""
+
+HEARTBEAT = """
+MATCH (l:IngestLock {name: $name}) WHERE l.holder = $holder
+SET l.heartbeat = datetime()
+RETURN count(l) AS held
+"""
+
+RELEASE_LOCK = """
+MATCH (l:IngestLock {name: $name}) WHERE l.holder = $holder
+REMOVE l.holder, l.host, l.pid, l.run_id, l.heartbeat
+"""
+
+MARK_RUN_INTERRUPTED = """
+MATCH (r:IngestRun {id: $run_id}) WHERE r.status = 'running'
+SET r.status = 'interrupted', r.error = $reason
+"""
+
+START_RUN = """
+CREATE (r:IngestRun {id: $run_id, started_at: datetime(), status: 'running', host: $host,
+                     pid: $pid, as_of: $as_of, files: $files, checksums: $checksums})
+"""
+
+FINISH_RUN = """
+MATCH (r:IngestRun {id: $run_id})
+SET r.finished_at = datetime(), r.status = $status, r.error = $error,
+    r.rows_read = $read, r.rows_loaded = $loaded, r.rows_rejected = $rejected,
+    r.report = $report
+"""
+
+RUN_HISTORY = """
+MATCH (r:IngestRun)
+RETURN r.id AS id, r.started_at AS started_at, r.finished_at AS finished_at,
+       r.status AS status, r.files AS files, r.rows_read AS read, r.rows_loaded AS loaded,
+       r.rows_rejected AS rejected, r.error AS error
+ORDER BY r.started_at DESC
+LIMIT $limit
+"""
+
+LOADED_CHECKSUM = """
+MATCH (r:IngestRun)
+WHERE r.status IN ['succeeded', 'finished_with_rejects'] AND $checksum IN r.checksums
+RETURN r.id AS run_id
+LIMIT 1
+"""

@@ -1,0 +1,93 @@
+"""Values derived at ingest so that queries never re-walk the tree.
+
+- Per distributor: order count and amounts by kind, commission count and amount.
+- Per distributor: `depth` (sponsor hops to its root), `root_id`, and a pre-order interval
+  (`pre`, `post`): d is in r's subtree exactly when r.pre <= d.pre <= r.post, which a range
+  index answers without any traversal. Numbers are recomputed over the whole forest whenever
+  a distributor is added or moved (children in id order, so the numbering is deterministic),
+  and only changed values are written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import neo4j
+
+from ingest import cypher
+
+
+def refresh_totals(driver: neo4j.Driver, database: str, batch: int) -> int:
+    total = 0
+    while True:
+        records, _, _ = driver.execute_query(cypher.REFRESH_TOTALS, batch=batch, database_=database)
+        done = records[0]["refreshed"]
+        total += done
+        if done == 0:
+            return total
+
+
+def number_forest(sponsors: dict[str, str | None]) -> dict[str, tuple[int, int, int, str]]:
+    """id -> (depth, pre, post, root_id) for a forest given as id -> sponsor id."""
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for did, sponsor in sponsors.items():
+        children[sponsor].append(did)
+    for siblings in children.values():
+        siblings.sort()
+    numbers: dict[str, tuple[int, int, int, str]] = {}
+    counter = 0
+    for root in children[None]:
+        # Iterative DFS: (node, depth, entered?) so a chain of any depth is fine.
+        stack: list[tuple[str, int, bool]] = [(root, 0, False)]
+        pre_of: dict[str, int] = {}
+        while stack:
+            node, depth, entered = stack.pop()
+            if entered:
+                numbers[node] = (depth, pre_of.pop(node), counter - 1, root)
+                continue
+            pre_of[node] = counter
+            counter += 1
+            stack.append((node, depth, True))
+            for child in reversed(children.get(node, ())):
+                stack.append((child, depth + 1, False))
+    return numbers
+
+
+def refresh_tree(driver: neo4j.Driver, database: str, batch: int) -> int:
+    """Renumber the forest if anything in it changed; return how many rows were rewritten."""
+    stale, _, _ = driver.execute_query(
+        cypher.TREE_STALE, database_=database, routing_=neo4j.RoutingControl.READ
+    )
+    if stale[0]["stale"] == 0:
+        return 0
+    sponsors: dict[str, str | None] = {}
+    stored: dict[str, tuple] = {}
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+
+        def read(tx):
+            for record in tx.run(cypher.TREE_NUMBERS):
+                sponsors[record["id"]] = record["sponsor_id"]
+                stored[record["id"]] = (
+                    record["depth"],
+                    record["pre"],
+                    record["post"],
+                    record["root_id"],
+                )
+
+        session.execute_read(read)
+    numbers = number_forest(sponsors)
+    changed = [
+        {"id": did, "depth": n[0], "pre": n[1], "post": n[2], "root_id": n[3]}
+        for did, n in numbers.items()
+        if stored[did] != n
+    ]
+    for start in range(0, len(changed), batch):
+        driver.execute_query(
+            cypher.SET_TREE_NUMBERS, rows=changed[start : start + batch], database_=database
+        )
+    while True:
+        records, _, _ = driver.execute_query(
+            cypher.CLEAR_TREE_STALE, batch=batch, database_=database
+        )
+        if records[0]["cleared"] == 0:
+            return len(changed)

@@ -1,0 +1,372 @@
+"""Loads one file in two streaming passes, so that every row is loaded or rejected with a reason.
+
+Pass 1 reads the whole file without writing: field checks, duplicate ids, and for distributors
+the sponsor tree merged with the one in Neo4j. A file that turns out unreadable fails here,
+before anything of it is written. Pass 2 reads it again and writes `UNWIND` batches; rows whose
+references are missing from Neo4j, or which contradict what is stored, are rejected then.
+Memory is bounded by the batch size plus, per row, three 8-byte integers (and, for
+distributors, the id -> sponsor map the tree checks need).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import neo4j
+import numpy as np
+
+from ingest import cypher
+from ingest.formats import BadValue
+from ingest.genealogy import check_tree
+from ingest.reader import CsvFile
+from ingest.records import to_record
+from ingest.report import FileReport, RejectWriter
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    batch_size: int
+    latest: date  # the last acceptable date: today plus the tolerance
+    as_of: date  # the date recorded for sponsor changes
+    rejects_dir: Path | None  # None: beside each input file
+
+
+@dataclass
+class Scan:
+    rejected: dict[int, str] = field(default_factory=dict)  # line -> reason
+    collapsed: set[int] = field(default_factory=set)  # exact repeats of an earlier line
+    rejected_ids: dict[str, str] = field(default_factory=dict)  # distributors: id -> reason
+    sponsors: dict[str, str | None] = field(default_factory=dict)  # distributors
+    placements: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def _fmt(value) -> str:
+    return "empty" if value is None else str(value)
+
+
+class Loader:
+    """Loads the files of one run; remembers rejected distributors and customers across files."""
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        options: LoadOptions,
+        advance: Callable[[int], None] = lambda rows: None,
+    ):
+        self.driver = driver
+        self.database = database
+        self.options = options
+        self.advance = advance
+        self.rejected_distributors: dict[str, str] = {}
+        self.rejected_customers: dict[str, str] = {}
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _query(self, statement: str, **params) -> list[neo4j.Record]:
+        records, _, _ = self.driver.execute_query(statement, database_=self.database, **params)
+        return records
+
+    def _existing(self, statement: str, ids) -> set[str]:
+        ids = sorted({i for i in ids if i is not None})
+        if not ids:
+            return set()
+        return {r["id"] for r in self._query(statement, ids=ids)}
+
+    def _record(self, csv_file: CsvFile, fields: list[str]) -> dict:
+        return to_record(csv_file.spec.kind, csv_file.as_dict(fields), self.options.latest)
+
+    # --- pass 1 --------------------------------------------------------------------------
+
+    def scan(self, csv_file: CsvFile, report: FileReport) -> Scan:
+        scan = Scan()
+        kind = csv_file.spec.kind
+        width = len(csv_file.header)
+        lines, id_hashes, content_hashes = array("q"), array("q"), array("q")
+        has_placement = "placement_id" in csv_file.header
+        for line, fields in csv_file.rows():
+            report.read += 1
+            if len(fields) != width:
+                scan.rejected[line] = f"has {len(fields)} fields, the header has {width}"
+                continue
+            try:
+                record = self._record(csv_file, fields)
+            except BadValue as error:
+                scan.rejected[line] = str(error)
+                if kind == "distributors":
+                    raw_id = csv_file.as_dict(fields).get("distributor_id", "").strip()
+                    if raw_id:
+                        scan.rejected_ids.setdefault(raw_id, str(error))
+                continue
+            lines.append(line)
+            id_hashes.append(hash(record["id"]))
+            content_hashes.append(hash(tuple(record.values())))
+            if kind == "distributors":
+                scan.sponsors.setdefault(record["id"], record["sponsor_id"])
+                if has_placement:
+                    scan.placements.setdefault(
+                        record["id"], (record["placement_id"], record["placement_leg"])
+                    )
+        self._find_duplicates(csv_file, scan, lines, id_hashes, content_hashes)
+        return scan
+
+    def _find_duplicates(self, csv_file, scan, lines, id_hashes, content_hashes) -> None:
+        """Exact repeats collapse onto their first line; conflicting repeats are all rejected."""
+        if len(lines) < 2:
+            return
+        ids = np.frombuffer(id_hashes, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        sorted_ids = ids[order]
+        repeated = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1])
+        if repeated.size == 0:
+            return
+        candidate_lines = {int(lines[i]) for pos in repeated for i in order[pos : pos + 2]}
+        # Hashes only nominate: re-read the nominated lines and compare the real values.
+        groups: dict[str, list[tuple[int, dict]]] = {}
+        for line, fields in csv_file.rows():
+            if line in candidate_lines:
+                record = self._record(csv_file, fields)
+                groups.setdefault(record["id"], []).append((line, record))
+        key = csv_file.spec.key
+        for record_id, members in groups.items():
+            if len(members) < 2:
+                continue
+            first = members[0][1]
+            if all(record == first for _, record in members[1:]):
+                scan.collapsed.update(line for line, _ in members[1:])
+                continue
+            where = ", ".join(str(line) for line, _ in members)
+            reason = f"duplicate {key} {record_id} with conflicting values (lines {where})"
+            for line, _ in members:
+                scan.rejected[line] = reason
+            if csv_file.spec.kind == "distributors":
+                scan.sponsors.pop(record_id, None)
+                scan.placements.pop(record_id, None)
+                scan.rejected_ids[record_id] = reason
+        del content_hashes  # equality is decided on the values themselves
+
+    # --- pass 2 --------------------------------------------------------------------------
+
+    def load(self, csv_file: CsvFile, report: FileReport) -> None:
+        scan = self.scan(csv_file, report)
+        kind = csv_file.spec.kind
+        existing_sponsors: dict[str, str | None] = {}
+        tree_rejects: dict[str, str] = {}
+        if kind == "distributors":
+            existing_sponsors = self._all_sponsors()
+            tree_rejects = check_tree(
+                scan.sponsors,
+                {d: p for d, (p, _) in scan.placements.items() if p is not None},
+                existing_sponsors,
+                scan.rejected_ids,
+            )
+        folder = self.options.rejects_dir or csv_file.path.parent
+        rejects = RejectWriter(csv_file.path, csv_file.header, folder, report)
+        flush = {
+            "distributors": lambda b: self._flush_distributors(b, existing_sponsors, report),
+            "customers": lambda b: self._flush_customers(b, rejects, report),
+            "orders": lambda b: self._flush_orders(b, rejects, report),
+            "commissions": lambda b: self._flush_commissions(b, rejects, report),
+        }[kind]
+        batch: list[tuple[int, list[str], dict]] = []
+        try:
+            for line, fields in csv_file.rows():
+                self.advance(1)
+                if line in scan.rejected:
+                    rejects.reject(line, fields, scan.rejected[line])
+                    continue
+                record = self._record(csv_file, fields)
+                if record["id"] in tree_rejects:
+                    rejects.reject(line, fields, tree_rejects[record["id"]])
+                    continue
+                if line in scan.collapsed:
+                    report.collapsed += 1
+                    report.loaded += 1
+                    continue
+                batch.append((line, fields, record))
+                if len(batch) >= self.options.batch_size:
+                    flush(batch)
+                    batch = []
+            if batch:
+                flush(batch)
+            if kind == "distributors":
+                self._link_distributors(scan, tree_rejects, existing_sponsors, report)
+        finally:
+            rejects.close()
+        if kind == "distributors":
+            for did, reason in {**scan.rejected_ids, **tree_rejects}.items():
+                if did not in existing_sponsors:
+                    self.rejected_distributors.setdefault(did, reason)
+
+    # --- distributors --------------------------------------------------------------------
+
+    def _all_sponsors(self) -> dict[str, str | None]:
+        sponsors: dict[str, str | None] = {}
+
+        def read(tx):
+            for record in tx.run(cypher.ALL_SPONSORS):
+                sponsors[record["id"]] = record["sponsor_id"]
+
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            session.execute_read(read)
+        return sponsors
+
+    def _flush_distributors(self, batch, existing, report: FileReport) -> None:
+        self._query(cypher.MERGE_DISTRIBUTORS, rows=[record for _, _, record in batch])
+        for _, _, record in batch:
+            if record["id"] in existing:
+                report.existing += 1
+            else:
+                report.created += 1
+        report.loaded += len(batch)
+
+    def _link_distributors(self, scan, tree_rejects, existing, report: FileReport) -> None:
+        """After every node exists: sponsor links that changed, then placements."""
+        missing = object()
+        links = [
+            {
+                "id": did,
+                "sponsor_id": sponsor,
+                "record_change": did in existing,
+                "changed_on": self.options.as_of,
+            }
+            for did, sponsor in scan.sponsors.items()
+            if did not in tree_rejects and existing.get(did, missing) != sponsor
+        ]
+        report.transfers += sum(1 for link in links if link["record_change"])
+        size = self.options.batch_size
+        for start in range(0, len(links), size):
+            self._query(cypher.LINK_SPONSORS, rows=links[start : start + size])
+        placements = [
+            {"id": did, "placement_id": pid, "placement_leg": leg}
+            for did, (pid, leg) in scan.placements.items()
+            if did not in tree_rejects
+        ]
+        for start in range(0, len(placements), size):
+            self._query(cypher.LINK_PLACEMENTS, rows=placements[start : start + size])
+
+    # --- references ----------------------------------------------------------------------
+
+    def _missing_distributor(self, did: str, role: str) -> str:
+        if did in self.rejected_distributors:
+            return f"{role} {did} was rejected: {self.rejected_distributors[did]}"
+        return f"unknown {role} {did}"
+
+    def _missing_customer(self, cid: str) -> str:
+        if cid in self.rejected_customers:
+            return f"customer {cid} was rejected: {self.rejected_customers[cid]}"
+        return f"unknown customer {cid}"
+
+    def _reference_problem(self, record: dict, refs: dict[str, set[str]]) -> str | None:
+        """The first reference of a record that Neo4j does not hold, as a reason."""
+        for column, role in (
+            ("distributor_id", "distributor"),
+            ("referred_by", "referring distributor"),
+            ("earner_id", "earner"),
+            ("source_id", "source"),
+        ):
+            value = record.get(column)
+            if value is not None and value not in refs["distributors"]:
+                return self._missing_distributor(value, role)
+        customer = record.get("customer_id")
+        if customer is not None and customer not in refs["customers"]:
+            return self._missing_customer(customer)
+        order = record.get("order_id")
+        if order is not None and order not in refs["orders"]:
+            return f"unknown order {order}"
+        return None
+
+    def _refs(self, records: list[dict]) -> dict[str, set[str]]:
+        people = [
+            r.get(c)
+            for r in records
+            for c in ("distributor_id", "referred_by", "earner_id", "source_id")
+        ]
+        return {
+            "distributors": self._existing(cypher.EXISTING_DISTRIBUTORS, people),
+            "customers": self._existing(
+                cypher.EXISTING_CUSTOMERS, [r.get("customer_id") for r in records]
+            ),
+            "orders": self._existing(
+                cypher.EXISTING_ORDER_IDS, [r.get("order_id") for r in records]
+            ),
+        }
+
+    def _split(self, batch, rejects: RejectWriter, report: FileReport, stored=None):
+        """(rows to write, {id: reason} of rows rejected for a missing reference or for
+        contradicting the stored row with their id); identical stored rows count as loaded."""
+        refs = self._refs([record for _, _, record in batch])
+        fresh, refused = [], {}
+        for line, fields, record in batch:
+            problem = self._reference_problem(record, refs)
+            if problem is None and stored is not None and record["id"] in stored:
+                problem = _contradiction(record, stored[record["id"]])
+                if problem is None:
+                    report.existing += 1
+                    report.loaded += 1
+                    continue
+            if problem is not None:
+                rejects.reject(line, fields, problem)
+                refused[record["id"]] = problem
+                continue
+            fresh.append(record)
+        return fresh, refused
+
+    # --- customers, orders, commissions ----------------------------------------------------
+
+    def _flush_customers(self, batch, rejects: RejectWriter, report: FileReport) -> None:
+        known = self._existing(cypher.EXISTING_CUSTOMERS, [r["id"] for _, _, r in batch])
+        rows, refused = self._split(batch, rejects, report)
+        for cid, reason in refused.items():
+            if cid not in known:
+                self.rejected_customers.setdefault(cid, reason)
+        if rows:
+            self._query(cypher.MERGE_CUSTOMERS, rows=rows)
+        existing = sum(1 for r in rows if r["id"] in known)
+        report.existing += existing
+        report.created += len(rows) - existing
+        report.loaded += len(rows)
+
+    def _flush_stored_facts(self, batch, rejects, report, lookup, create) -> None:
+        """Orders and commissions: identical repeats count as loaded, new ones are created."""
+        stored = {
+            r["id"]: r.data()
+            for r in self._query(lookup, ids=[record["id"] for _, _, record in batch])
+        }
+        rows, _ = self._split(batch, rejects, report, stored)
+        if rows:
+            self._query(create, rows=rows)
+        report.created += len(rows)
+        report.loaded += len(rows)
+
+    def _flush_orders(self, batch, rejects, report) -> None:
+        self._flush_stored_facts(
+            batch, rejects, report, cypher.EXISTING_ORDERS, cypher.CREATE_ORDERS
+        )
+
+    def _flush_commissions(self, batch, rejects, report) -> None:
+        self._flush_stored_facts(
+            batch, rejects, report, cypher.EXISTING_COMMISSIONS, cypher.CREATE_COMMISSIONS
+        )
+
+
+def _contradiction(record: dict, stored: dict) -> str | None:
+    """How a record differs from the stored row with the same id, or None if it does not."""
+    differences = []
+    for column, value in record.items():
+        if column == "id":
+            continue
+        kept = stored.get(column)
+        if hasattr(kept, "to_native"):
+            kept = kept.to_native()
+        if kept != value:
+            differences.append(f"{column} {_fmt(kept)} stored, {_fmt(value)} in this file")
+    if not differences:
+        return None
+    return f"{record['id']} was loaded before with other values: " + "; ".join(differences)

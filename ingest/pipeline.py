@@ -1,0 +1,154 @@
+"""One ingest run: inputs resolved, lock taken, files loaded in dependency order, derived
+values refreshed, the run recorded in the graph and reported."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import neo4j
+
+from downline.errors import DownlineError
+from downline.schema import init_schema
+from downline.settings import Settings
+from ingest import derive, runs
+from ingest.formats import KINDS, SPECS, recognise
+from ingest.load import Loader, LoadOptions
+from ingest.progress import ProgressReporter
+from ingest.reader import CsvFile, UnreadableFile, sha256
+from ingest.report import FileReport, RunReport
+
+
+@dataclass(frozen=True)
+class Input:
+    path: Path
+    kind: str
+
+
+def _in_dependency_order(inputs: list[Input]) -> list[Input]:
+    return sorted(inputs, key=lambda i: (KINDS.index(i.kind), i.path.name))
+
+
+def folder_inputs(folder: Path, kind: str | None = None) -> list[Input]:
+    """The recognised files directly in a folder (rejects files excluded), in dependency order."""
+    found = []
+    for child in folder.iterdir():
+        if child.is_file() and ".rejects." not in child.name:
+            child_kind = kind or recognise(child)
+            if child_kind:
+                found.append(Input(child, child_kind))
+    return _in_dependency_order(found)
+
+
+def resolve_inputs(paths: list[Path], kind: str | None = None) -> list[Input]:
+    """Files named or found in the folders named, in dependency order."""
+    if kind is not None and kind not in KINDS:
+        raise DownlineError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+    found: list[Input] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(folder_inputs(path, kind))
+        elif path.is_file():
+            file_kind = kind or recognise(path)
+            if file_kind is None:
+                raise DownlineError(
+                    f"{path}: cannot tell what it holds: name it distributors*.csv, "
+                    "customers*.csv, orders*.csv or commissions*.csv (or .csv.gz), or pass --kind"
+                )
+            found.append(Input(path, file_kind))
+        else:
+            raise DownlineError(f"{path}: no such file or folder")
+    if not found:
+        raise DownlineError("no input files: " + ", ".join(str(p) for p in paths))
+    return _in_dependency_order(found)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_ingest(
+    driver: neo4j.Driver,
+    settings: Settings,
+    inputs: list[Input],
+    *,
+    rejects_dir: Path | None = None,
+    as_of: date | None = None,
+    progress: ProgressReporter | None = None,
+) -> RunReport:
+    """Load the inputs; the report says what happened even when the run fails."""
+    progress = progress or ProgressReporter()
+    database = settings.neo4j_database
+    today = datetime.now(UTC).date()
+    options = LoadOptions(
+        batch_size=settings.ingest_batch_size,
+        latest=today + timedelta(days=settings.future_tolerance_days),
+        as_of=as_of or today,
+        rejects_dir=rejects_dir,
+    )
+    report = RunReport(run_id=str(uuid.uuid4()), started_at=_now(), as_of=options.as_of.isoformat())
+    report.files = [FileReport(str(i.path), i.kind, sha256(i.path)) for i in inputs]
+
+    init_schema(driver, database)
+    lock = runs.IngestLock(driver, database, report.run_id, settings.ingest_lock_ttl)
+    interrupted = lock.acquire()
+    if interrupted:
+        progress.log(f"run {interrupted} had been interrupted; it is marked so")
+    lock.start_heartbeat()
+    try:
+        runs.record_start(
+            driver,
+            database,
+            report,
+            [f.path for f in report.files],
+            [f.sha256 for f in report.files],
+        )
+        try:
+            _load_all(driver, settings, inputs, report, options, progress)
+        except UnreadableFile as error:
+            report.status, report.error = "failed", str(error)
+            for file_report in report.files:
+                if file_report.status == "pending":
+                    file_report.status = "skipped"
+        report.finished_at = _now()
+        runs.record_finish(driver, database, report)
+    finally:
+        try:
+            lock.release()
+        except neo4j.exceptions.DriverError:
+            pass  # an expired lock is taken over by the next run
+    return report
+
+
+def _load_all(driver, settings, inputs, report, options, progress) -> None:
+    database = settings.neo4j_database
+    files = []
+    for item, file_report in zip(inputs, report.files, strict=True):
+        file_report.status = "failed"  # until its header is read
+        files.append(CsvFile(item.path, SPECS[item.kind]))
+        file_report.status = "pending"
+    loader = Loader(driver, database, options)
+    for csv_file, file_report in zip(files, report.files, strict=True):
+        if csv_file.unknown_columns:
+            warning = "ignored unknown column(s): " + ", ".join(csv_file.unknown_columns)
+            file_report.warnings.append(warning)
+            progress.log(f"{csv_file.path}: warning: {warning}")
+        file_report.status = "failed"
+        with progress.phase(f"{csv_file.path.name} ({file_report.kind})") as advance:
+            loader.advance = advance
+            try:
+                loader.load(csv_file, file_report)
+            except UnreadableFile:
+                file_report.read = 0  # pass 1 stopped: nothing of this file was written
+                raise
+        file_report.status = "loaded"
+    batch = settings.ingest_batch_size
+    with progress.phase("derived totals") as advance:
+        report.derived["totals"] = derive.refresh_totals(driver, database, batch)
+        advance(report.derived["totals"])
+    with progress.phase("derived levels and subtree intervals") as advance:
+        report.derived["tree"] = derive.refresh_tree(driver, database, batch)
+        advance(report.derived["tree"])
+    report.status = "finished_with_rejects" if report.rejected else "succeeded"

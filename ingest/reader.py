@@ -1,0 +1,87 @@
+"""Streams the rows of one CSV file (plain or gzip, UTF-8 with or without BOM, RFC 4180)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from downline.errors import DownlineError
+from ingest.formats import FileSpec
+
+csv.field_size_limit(1 << 20)
+
+
+class UnreadableFile(DownlineError):
+    """The file as a whole cannot be loaded: the run fails (exit 2) and nothing of it is written."""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+class CsvFile:
+    """One input file: its header checked against a spec, its rows as (line, values) pairs."""
+
+    def __init__(self, path: Path, spec: FileSpec):
+        self.path = path
+        self.spec = spec
+        self.header: list[str] = []
+        self.unknown_columns: list[str] = []
+        self._read_header()
+
+    def _fail(self, line: int | None, message: str) -> UnreadableFile:
+        where = f"{self.path}: line {line}: " if line else f"{self.path}: "
+        return UnreadableFile(where + message)
+
+    def _read_header(self) -> None:
+        try:
+            with _open_text(self.path) as text:
+                header = next(csv.reader(text, strict=True), None)
+        except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error, OSError) as error:
+            raise self._fail(1, f"cannot read the header: {error}") from None
+        if not header:
+            raise self._fail(None, "empty file: no header row")
+        header = [name.strip() for name in header]
+        if len(set(header)) != len(header):
+            raise self._fail(1, "the header names a column twice")
+        missing = [c for c in self.spec.columns if c not in header]
+        if missing:
+            raise self._fail(
+                1, f"not a {self.spec.kind} file: required column(s) missing: {', '.join(missing)}"
+            )
+        known = set(self.spec.columns) | set(self.spec.optional)
+        self.header = header
+        self.unknown_columns = [c for c in header if c not in known]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line where the record starts, raw fields); raises UnreadableFile on broken CSV."""
+        start = 1
+        try:
+            with _open_text(self.path) as text:
+                reader = csv.reader(text, strict=True)
+                next(reader)
+                start = reader.line_num + 1
+                for fields in reader:
+                    if fields:  # a blank line is no record
+                        yield start, fields
+                    start = reader.line_num + 1
+        except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, OSError) as error:
+            raise self._fail(start, f"cannot be decoded as UTF-8 CSV: {error}") from None
+        except csv.Error as error:
+            raise self._fail(start, f"broken CSV: {error}") from None
+
+    def as_dict(self, fields: list[str]) -> dict[str, str]:
+        return dict(zip(self.header, fields, strict=False))

@@ -1,0 +1,106 @@
+"""What a run did, file by file, and the rejects files that keep every refused row."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+EXIT_OK, EXIT_REJECTS, EXIT_FAILED = 0, 1, 2
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str
+    sha256: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    created: int = 0
+    existing: int = 0  # already in Neo4j: refreshed (distributors, customers) or identical
+    collapsed: int = 0  # exact repeats within the file
+    transfers: int = 0
+    rejects_file: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    status: str = "pending"  # pending | loaded | failed | skipped
+
+    def balanced(self) -> bool:
+        return self.loaded + self.rejected == self.read
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    started_at: str
+    as_of: str
+    files: list[FileReport] = field(default_factory=list)
+    status: str = "running"
+    finished_at: str | None = None
+    error: str | None = None
+    derived: dict = field(default_factory=dict)
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == "failed":
+            return EXIT_FAILED
+        return EXIT_REJECTS if self.rejected else EXIT_OK
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(
+            read=self.read, loaded=self.loaded, rejected=self.rejected, exit_code=self.exit_code
+        )
+        return data
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+
+
+class RejectWriter:
+    """One rejects CSV per input file: the original columns plus source_file, line, reason.
+
+    Opened on the first reject; a stale rejects file from an earlier run of the same input is
+    removed so that what lies beside the input always describes the latest run.
+    """
+
+    def __init__(self, source: Path, header: list[str], folder: Path, report: FileReport):
+        name = source.name.removesuffix(".gz").removesuffix(".csv")
+        self.path = folder / f"{name}.rejects.csv"
+        self.source = source
+        self.header = header
+        self.report = report
+        self._handle = None
+        self._writer = None
+        self.path.unlink(missing_ok=True)
+
+    def reject(self, line: int, fields: list[str], reason: str) -> None:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(self.path, "w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow([*self.header, "source_file", "line", "reason"])
+            self.report.rejects_file = str(self.path)
+        padded = (fields + [""] * len(self.header))[: len(self.header)]
+        if len(fields) > len(self.header):  # keep surplus fields rather than lose them
+            padded[-1] = ",".join(fields[len(self.header) - 1 :])
+        self._writer.writerow([*padded, self.source.name, line, reason])
+        self.report.rejected += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
