@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +26,22 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+class _Undecodable(Exception):
+    def __init__(self, line: int, error: UnicodeDecodeError):
+        super().__init__(f"not UTF-8 ({error.reason} at byte {error.start})")
+        self.line = line
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    """Decoded physical lines, one at a time, so a bad byte is reported on its own line."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as raw:
+        for number, chunk in enumerate(raw, start=1):
+            try:
+                text = chunk.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise _Undecodable(number, error) from None
+            yield text.removeprefix("\ufeff") if number == 1 else text
 
 
 class CsvFile:
@@ -48,9 +60,12 @@ class CsvFile:
 
     def _read_header(self) -> None:
         try:
-            with _open_text(self.path) as text:
-                header = next(csv.reader(text, strict=True), None)
-        except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error, OSError) as error:
+            lines = _text_lines(self.path)
+            header = next(csv.reader(lines, strict=True), None)
+            lines.close()
+        except _Undecodable as error:
+            raise self._fail(error.line, str(error)) from None
+        except (gzip.BadGzipFile, EOFError, csv.Error, OSError) as error:
             raise self._fail(1, f"cannot read the header: {error}") from None
         if not header:
             raise self._fail(None, "empty file: no header row")
@@ -69,19 +84,23 @@ class CsvFile:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, raw fields); raises UnreadableFile on broken CSV."""
         start = 1
+        lines = _text_lines(self.path)
         try:
-            with _open_text(self.path) as text:
-                reader = csv.reader(text, strict=True)
-                next(reader)
+            reader = csv.reader(lines, strict=True)
+            next(reader)
+            start = reader.line_num + 1
+            for fields in reader:
+                if fields:  # a blank line is no record
+                    yield start, fields
                 start = reader.line_num + 1
-                for fields in reader:
-                    if fields:  # a blank line is no record
-                        yield start, fields
-                    start = reader.line_num + 1
-        except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, OSError) as error:
-            raise self._fail(start, f"cannot be decoded as UTF-8 CSV: {error}") from None
+        except _Undecodable as error:
+            raise self._fail(error.line, str(error)) from None
+        except (gzip.BadGzipFile, EOFError, OSError) as error:
+            raise self._fail(start, f"cannot be read: {error}") from None
         except csv.Error as error:
             raise self._fail(start, f"broken CSV: {error}") from None
+        finally:
+            lines.close()
 
     def as_dict(self, fields: list[str]) -> dict[str, str]:
         return dict(zip(self.header, fields, strict=False))
