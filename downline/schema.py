@@ -61,15 +61,19 @@ def existing_schema_names(driver: neo4j.Driver, database: str) -> set[str]:
     return names
 
 
-DELETE_BATCH = "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+# Relationships first, so that no batch has to detach a node of unbounded degree.
+DELETE_RELATIONSHIPS = "MATCH ()-[r]->() WITH r LIMIT $batch DELETE r RETURN count(*) AS deleted"
+DELETE_NODES = "MATCH (n) WITH n LIMIT $batch DELETE n RETURN count(*) AS deleted"
 
 
 def delete_all(driver: neo4j.Driver, database: str, batch: int = 10_000) -> int:
-    """Delete every node and relationship, in batches small enough for any heap; keep the schema."""
-    total = 0
-    while True:
-        records, _, _ = driver.execute_query(DELETE_BATCH, batch=batch, database_=database)
-        deleted = records[0]["deleted"]
-        total += deleted
-        if deleted == 0:
-            return total
+    """Delete every relationship and node in bounded batches; keep the schema. Returns nodes."""
+    deleted = 0
+    for statement in (DELETE_RELATIONSHIPS, DELETE_NODES):
+        while True:
+            records, _, _ = driver.execute_query(statement, batch=batch, database_=database)
+            done = records[0]["deleted"]
+            deleted += done if statement is DELETE_NODES else 0
+            if done == 0:
+                break
+    return deleted

@@ -10,6 +10,8 @@ distributors, the id -> sponsor map the tree checks need).
 
 from __future__ import annotations
 
+import queue
+import threading
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +44,69 @@ class Scan:
     rejected_ids: dict[str, str] = field(default_factory=dict)  # distributors: id -> reason
     sponsors: dict[str, str | None] = field(default_factory=dict)  # distributors
     placements: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+class _BackgroundWriter:
+    """Writes batches on a second thread while the caller parses the next one.
+
+    Items are (line, fields, record, reason): a reason means the row is rejected. The flush
+    function receives the batch of records; rejects are written here, in the same thread.
+    At most two batches wait, so memory stays bounded; an error in the writer is raised in the
+    caller at the next send or on exit.
+    """
+
+    def __init__(self, flush, rejects: RejectWriter):
+        self.flush = flush
+        self.rejects = rejects
+        self.items: list = []
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="ingest-writer", daemon=True)
+
+    @property
+    def pending(self) -> int:
+        return len(self.items)
+
+    def add(self, line, fields, record, reason) -> None:
+        self.items.append((line, fields, record, reason))
+
+    def send(self) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.items:
+            self.queue.put(self.items)
+            self.items = []
+
+    def _work(self) -> None:
+        while (items := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain after a failure
+            try:
+                for line, fields, _, reason in items:
+                    if reason is not None:
+                        self.rejects.reject(line, fields, reason)
+                batch = [
+                    (line, fields, record)
+                    for line, fields, record, reason in items
+                    if reason is None
+                ]
+                if batch:
+                    self.flush(batch)
+            except BaseException as error:  # noqa: BLE001 - re-raised in the caller
+                self.error = error
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.send()
+        self.queue.put(None)
+        self.thread.join()
+        if exc_type is None and self.error is not None:
+            raise self.error
+        return False
 
 
 def _fmt(value) -> str:
@@ -172,27 +237,23 @@ class Loader:
             "orders": lambda b: self._flush_orders(b, rejects, report),
             "commissions": lambda b: self._flush_commissions(b, rejects, report),
         }[kind]
-        batch: list[tuple[int, list[str], dict]] = []
         try:
-            for line, fields in csv_file.rows():
-                self.advance(1)
-                if line in scan.rejected:
-                    rejects.reject(line, fields, scan.rejected[line])
-                    continue
-                record = self._record(csv_file, fields)
-                if record["id"] in tree_rejects:
-                    rejects.reject(line, fields, tree_rejects[record["id"]])
-                    continue
-                if line in scan.collapsed:
-                    report.collapsed += 1
-                    report.loaded += 1
-                    continue
-                batch.append((line, fields, record))
-                if len(batch) >= self.options.batch_size:
-                    flush(batch)
-                    batch = []
-            if batch:
-                flush(batch)
+            with _BackgroundWriter(flush, rejects) as writer:
+                for line, fields in csv_file.rows():
+                    self.advance(1)
+                    if line in scan.rejected:
+                        writer.add(line, fields, None, scan.rejected[line])
+                        continue
+                    record = self._record(csv_file, fields)
+                    if record["id"] in tree_rejects:
+                        writer.add(line, fields, None, tree_rejects[record["id"]])
+                    elif line in scan.collapsed:
+                        report.collapsed += 1
+                        report.loaded += 1
+                    else:
+                        writer.add(line, fields, record, None)
+                    if writer.pending >= self.options.batch_size:
+                        writer.send()
             if kind == "distributors":
                 self._link_distributors(scan, tree_rejects, existing_sponsors, report)
         finally:
@@ -333,26 +394,70 @@ class Loader:
         report.created += len(rows) - existing
         report.loaded += len(rows)
 
-    def _flush_stored_facts(self, batch, rejects, report, lookup, create) -> None:
-        """Orders and commissions: identical repeats count as loaded, new ones are created."""
+    def _flush_stored_facts(
+        self, batch, rejects, report, lookup, create, exists, owner_column
+    ) -> None:
+        """Orders and commissions: identical repeats count as loaded, contradicting ones are
+        rejected, new ones created; a row whose references are missing is not created, and
+        only those rows are looked into for the reason."""
         stored = {
             r["id"]: r.data()
             for r in self._query(lookup, ids=[record["id"] for _, _, record in batch])
         }
-        rows, _ = self._split(batch, rejects, report, stored)
-        if rows:
-            self._query(create, rows=rows)
-        report.created += len(rows)
-        report.loaded += len(rows)
+        candidates = []
+        for line, fields, record in batch:
+            if record["id"] in stored:
+                problem = _contradiction(record, stored[record["id"]])
+                if problem:
+                    rejects.reject(line, fields, problem)
+                else:
+                    report.existing += 1
+                    report.loaded += 1
+            else:
+                candidates.append((line, fields, record))
+        if not candidates:
+            return
+
+        rows = [record for _, _, record in candidates]
+        owners = sorted({record[owner_column] for record in rows})
+
+        def write(tx):
+            created = tx.run(create, rows=rows).single()["created"]
+            tx.run(cypher.MARK_TOTALS_STALE, ids=owners).consume()
+            return created
+
+        with self.driver.session(database=self.database) as session:
+            created = session.execute_write(write)
+        report.created += created
+        report.loaded += created
+        if created < len(rows):
+            present = self._existing(exists, [record["id"] for record in rows])
+            missed = [item for item in candidates if item[2]["id"] not in present]
+            refs = self._refs([record for _, _, record in missed])
+            for line, fields, record in missed:
+                problem = self._reference_problem(record, refs) or "a reference vanished"
+                rejects.reject(line, fields, problem)
 
     def _flush_orders(self, batch, rejects, report) -> None:
         self._flush_stored_facts(
-            batch, rejects, report, cypher.EXISTING_ORDERS, cypher.CREATE_ORDERS
+            batch,
+            rejects,
+            report,
+            cypher.EXISTING_ORDERS,
+            cypher.CREATE_ORDERS,
+            cypher.EXISTING_ORDER_IDS,
+            "distributor_id",
         )
 
     def _flush_commissions(self, batch, rejects, report) -> None:
         self._flush_stored_facts(
-            batch, rejects, report, cypher.EXISTING_COMMISSIONS, cypher.CREATE_COMMISSIONS
+            batch,
+            rejects,
+            report,
+            cypher.EXISTING_COMMISSIONS,
+            cypher.CREATE_COMMISSIONS,
+            cypher.EXISTING_COMMISSION_IDS,
+            "earner_id",
         )
 
 
