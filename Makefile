@@ -23,12 +23,15 @@ test: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
-## demo: the local Neo4j and the dashboard on http://127.0.0.1:8050
+DEMO_DATA := .downline/demo-data
+
+## demo: the local Neo4j with 20,000 generated distributors, and the dashboard on :8050
 demo: $(STAMP)
 	scripts/system-deps.sh
 	$(BIN)/downline db start
-	$(BIN)/downline db init
-	@echo "demo network: 'downline demo generate' arrives with the ingest issue; the dashboard shows what the graph holds"
+	test -f $(DEMO_DATA)/distributors.csv || \
+	  $(BIN)/downline demo generate --distributors 20000 --profile pyramid --out $(DEMO_DATA)
+	$(BIN)/downline ingest $(DEMO_DATA) --rejects $(DEMO_DATA)/rejects
 	$(BIN)/downline dashboard
 
 lint: $(STAMP)

@@ -15,6 +15,7 @@ UNIQUE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("order_id", "Order", "id"),
     ("commission_id", "Commission", "id"),
     ("ingest_run_id", "IngestRun", "id"),
+    ("ingest_lock_name", "IngestLock", "name"),
 )
 
 # (name, label, property): range indexes for the filters analytics use.
@@ -22,6 +23,7 @@ RANGE_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("order_ordered_on", "Order", "ordered_on"),
     ("commission_period", "Commission", "period"),
     ("distributor_joined_on", "Distributor", "joined_on"),
+    ("distributor_pre", "Distributor", "pre"),
 )
 
 # Labels, names and properties are identifiers Cypher cannot take as parameters; they come

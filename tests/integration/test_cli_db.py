@@ -110,12 +110,16 @@ def _quick_example_commands() -> list[list[str]]:
     return commands
 
 
-def test_readme_quick_example_runs(spare_settings):
+def test_readme_quick_example_runs(spare_settings, tmp_path):
     env = settings_env(spare_settings)
     commands = _quick_example_commands()
     assert commands and all(words[0] == "downline" for words in commands)
+    outputs = {}
     for words in commands:
-        result = run_cli(*words[1:], env=env)
+        result = run_cli(*words[1:], env=env, cwd=tmp_path)
         _no_traceback(result)
         assert result.returncode == 0, f"{' '.join(words)}: {result.stderr}"
+        outputs[" ".join(words[1:3])] = result.stdout
     assert Path(spare_settings.data_dir, "data", "databases", "neo4j").is_dir()
+    assert "distributors: 2000" in outputs["db counts"]
+    assert "succeeded" in outputs["ingest history"]

@@ -68,11 +68,13 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict[str, str], timeout: float = 300, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "downline", *args],
         env=env,
-        cwd=REPO,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
