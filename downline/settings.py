@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         ge=1,
         le=200_000,
     )
+    ingest_writers: int = _env(
+        "DOWNLINE_INGEST_WRITERS",
+        "Concurrent write transactions of the ingest for orders, customers and commissions.",
+        2,
+        ge=1,
+        le=16,
+    )
     future_tolerance_days: int = _env(
         "DOWNLINE_FUTURE_TOLERANCE_DAYS",
         "Days past today that an input date may lie before its row is rejected.",

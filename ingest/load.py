@@ -35,6 +35,7 @@ class LoadOptions:
     latest: date  # the last acceptable date: today plus the tolerance
     as_of: date  # the date recorded for sponsor changes
     rejects_dir: Path | None  # None: beside each input file
+    writers: int = 2  # concurrent write transactions
 
 
 @dataclass
@@ -47,21 +48,27 @@ class Scan:
 
 
 class _BackgroundWriter:
-    """Writes batches on a second thread while the caller parses the next one.
+    """Writes batches on writer threads while the caller parses the next ones.
 
-    Items are (line, fields, record, reason): a reason means the row is rejected. The flush
-    function receives the batch of records; rejects are written here, in the same thread.
-    At most two batches wait, so memory stays bounded; an error in the writer is raised in the
+    Neo4j commits faster with two transactions in flight than with one. Rows are routed to a
+    writer by their owner (the distributor an order or commission hangs from), so concurrent
+    transactions do not lock the same distributors and cannot deadlock on them. Items are
+    (line, fields, record, reason): a reason means the row is rejected. Each writer's queue
+    holds at most two batches, so memory stays bounded; an error in a writer is raised in the
     caller at the next send or on exit.
     """
 
-    def __init__(self, flush, rejects: RejectWriter):
+    def __init__(self, flush, rejects: RejectWriter, threads: int, owner: str | None):
         self.flush = flush
         self.rejects = rejects
+        self.owner = owner
         self.items: list = []
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.queues: list[queue.Queue] = [queue.Queue(maxsize=2) for _ in range(threads)]
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._work, name="ingest-writer", daemon=True)
+        self.threads = [
+            threading.Thread(target=self._work, args=(q,), name="ingest-writer", daemon=True)
+            for q in self.queues
+        ]
 
     @property
     def pending(self) -> int:
@@ -73,12 +80,23 @@ class _BackgroundWriter:
     def send(self) -> None:
         if self.error is not None:
             raise self.error
-        if self.items:
-            self.queue.put(self.items)
-            self.items = []
+        if not self.items:
+            return
+        if len(self.queues) == 1:
+            self.queues[0].put(self.items)
+        else:
+            parts: list[list] = [[] for _ in self.queues]
+            for item in self.items:
+                record = item[2]
+                key = record[self.owner] if record is not None else item[0]
+                parts[hash(key) % len(parts)].append(item)
+            for part, target in zip(parts, self.queues, strict=True):
+                if part:
+                    target.put(part)
+        self.items = []
 
-    def _work(self) -> None:
-        while (items := self.queue.get()) is not None:
+    def _work(self, source: queue.Queue) -> None:
+        while (items := source.get()) is not None:
             if self.error is not None:
                 continue  # drain after a failure
             try:
@@ -96,14 +114,17 @@ class _BackgroundWriter:
                 self.error = error
 
     def __enter__(self):
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
             self.send()
-        self.queue.put(None)
-        self.thread.join()
+        for target in self.queues:
+            target.put(None)
+        for thread in self.threads:
+            thread.join()
         if exc_type is None and self.error is not None:
             raise self.error
         return False
@@ -238,7 +259,12 @@ class Loader:
             "commissions": lambda b: self._flush_commissions(b, rejects, report),
         }[kind]
         try:
-            with _BackgroundWriter(flush, rejects) as writer:
+            # Orders and customers are written by several threads, partitioned by the one
+            # node they lock. Distributors and commissions (which lock earner, source and
+            # order, so no partition keeps transactions apart) are written by one.
+            owner = {"orders": "distributor_id", "customers": "referred_by"}.get(kind)
+            writers = self.options.writers if owner else 1
+            with _BackgroundWriter(flush, rejects, writers, owner) as writer:
                 for line, fields in csv_file.rows():
                     self.advance(1)
                     if line in scan.rejected:
@@ -248,8 +274,7 @@ class Loader:
                     if record["id"] in tree_rejects:
                         writer.add(line, fields, None, tree_rejects[record["id"]])
                     elif line in scan.collapsed:
-                        report.collapsed += 1
-                        report.loaded += 1
+                        report.count(collapsed=1, loaded=1)
                     else:
                         writer.add(line, fields, record, None)
                     if writer.pending >= self.options.batch_size:
@@ -282,10 +307,9 @@ class Loader:
         self._query(cypher.MERGE_DISTRIBUTORS, rows=[record for _, _, record in batch])
         for _, _, record in batch:
             if record["id"] in existing:
-                report.existing += 1
+                report.count(existing=1, loaded=1)
             else:
-                report.created += 1
-        report.loaded += len(batch)
+                report.count(created=1, loaded=1)
 
     def _link_distributors(self, scan, tree_rejects, existing, report: FileReport) -> None:
         """After every node exists: sponsor links that changed, then placements."""
@@ -300,7 +324,7 @@ class Loader:
             for did, sponsor in scan.sponsors.items()
             if did not in tree_rejects and existing.get(did, missing) != sponsor
         ]
-        report.transfers += sum(1 for link in links if link["record_change"])
+        report.count(transfers=sum(1 for link in links if link["record_change"]))
         size = self.options.batch_size
         for start in range(0, len(links), size):
             self._query(cypher.LINK_SPONSORS, rows=links[start : start + size])
@@ -369,8 +393,7 @@ class Loader:
             if problem is None and stored is not None and record["id"] in stored:
                 problem = _contradiction(record, stored[record["id"]])
                 if problem is None:
-                    report.existing += 1
-                    report.loaded += 1
+                    report.count(existing=1, loaded=1)
                     continue
             if problem is not None:
                 rejects.reject(line, fields, problem)
@@ -390,9 +413,7 @@ class Loader:
         if rows:
             self._query(cypher.MERGE_CUSTOMERS, rows=rows)
         existing = sum(1 for r in rows if r["id"] in known)
-        report.existing += existing
-        report.created += len(rows) - existing
-        report.loaded += len(rows)
+        report.count(existing=existing, created=len(rows) - existing, loaded=len(rows))
 
     def _flush_stored_facts(
         self, batch, rejects, report, lookup, create, exists, owner_column
@@ -411,14 +432,14 @@ class Loader:
                 if problem:
                     rejects.reject(line, fields, problem)
                 else:
-                    report.existing += 1
-                    report.loaded += 1
+                    report.count(existing=1, loaded=1)
             else:
                 candidates.append((line, fields, record))
         if not candidates:
             return
 
-        rows = [record for _, _, record in candidates]
+        # In owner order, so that concurrent batches lock distributors in the same order.
+        rows = sorted((record for _, _, record in candidates), key=lambda r: r[owner_column])
         owners = sorted({record[owner_column] for record in rows})
 
         def write(tx):
@@ -428,8 +449,7 @@ class Loader:
 
         with self.driver.session(database=self.database) as session:
             created = session.execute_write(write)
-        report.created += created
-        report.loaded += created
+        report.count(created=created, loaded=created)
         if created < len(rows):
             present = self._existing(exists, [record["id"] for record in rows])
             missed = [item for item in candidates if item[2]["id"] not in present]

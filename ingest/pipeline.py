@@ -87,6 +87,7 @@ def run_ingest(
         latest=today + timedelta(days=settings.future_tolerance_days),
         as_of=as_of or today,
         rejects_dir=rejects_dir,
+        writers=settings.ingest_writers,
     )
     report = RunReport(run_id=str(uuid.uuid4()), started_at=_now(), as_of=options.as_of.isoformat())
     report.files = [FileReport(str(i.path), i.kind, sha256(i.path)) for i in inputs]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 EXIT_OK, EXIT_REJECTS, EXIT_FAILED = 0, 1, 2
+_COUNTING = threading.Lock()  # several writer threads count into one report
 
 
 @dataclass
@@ -25,6 +27,11 @@ class FileReport:
     rejects_file: str | None = None
     warnings: list[str] = field(default_factory=list)
     status: str = "pending"  # pending | loaded | failed | skipped
+
+    def count(self, **deltas: int) -> None:
+        with _COUNTING:
+            for name, delta in deltas.items():
+                setattr(self, name, getattr(self, name) + delta)
 
     def balanced(self) -> bool:
         return self.loaded + self.rejected == self.read
@@ -86,9 +93,15 @@ class RejectWriter:
         self.report = report
         self._handle = None
         self._writer = None
+        self._lock = threading.Lock()
         self.path.unlink(missing_ok=True)
 
     def reject(self, line: int, fields: list[str], reason: str) -> None:
+        with self._lock:
+            self._reject(line, fields, reason)
+        self.report.count(rejected=1)
+
+    def _reject(self, line: int, fields: list[str], reason: str) -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "w", encoding="utf-8", newline="")
@@ -99,7 +112,6 @@ class RejectWriter:
         if len(fields) > len(self.header):  # keep surplus fields rather than lose them
             padded[-1] = ",".join(fields[len(self.header) - 1 :])
         self._writer.writerow([*padded, self.source.name, line, reason])
-        self.report.rejected += 1
 
     def close(self) -> None:
         if self._handle is not None:
