@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test unit demo lint clean
+.PHONY: test unit demo lint clean bench-ingest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+SIZE ?= small
+## bench-ingest: load a generated network (SIZE=small|medium|large) and report rows/s and memory
+bench-ingest: $(STAMP)
+	scripts/system-deps.sh
+	$(BIN)/python bench/ingest_bench.py --size $(SIZE)

@@ -6,6 +6,7 @@ the server stopped or unreachable; 70 an internal error (set DOWNLINE_DEBUG=1 fo
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -168,6 +169,10 @@ def _env_of(location: tuple) -> str:
 
 def main() -> None:
     """Entry point: run the CLI and turn every failure into one plain line."""
+    # The driver retries transient errors (deadlocks, leader switches) by itself; its warning
+    # for each retry is noise to a user. DOWNLINE_DEBUG=1 shows them.
+    if not os.environ.get("DOWNLINE_DEBUG"):
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
         app()
     except DownlineError as error:

@@ -100,7 +100,7 @@ def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
 def history(
     ctx: typer.Context,
     limit: int = typer.Option(20, help="How many runs, newest first."),
-    format: str = typer.Option("table", help="table or json."),
+    output: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """The recorded ingest runs, newest first."""
     from ingest.runs import history as run_history
@@ -108,7 +108,7 @@ def history(
     settings: Settings = ctx.obj
     with connected(settings) as driver:
         rows = run_history(driver, settings.neo4j_database, limit)
-    if format == "json":
+    if output == "json":
         typer.echo(json.dumps(rows, default=str, indent=2))
         return
     for row in rows:

@@ -8,10 +8,12 @@ in the same state as one that was never interrupted.
 
 # --- look-ups before writing -------------------------------------------------------------
 
+# `pending`: created by a run that was interrupted before its end (never derived), so its
+# first sponsor link is not a transfer.
 ALL_SPONSORS = """
 MATCH (d:Distributor)
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
-RETURN d.id AS id, s.id AS sponsor_id
+RETURN d.id AS id, s.id AS sponsor_id, d:TreeStale AND d.depth IS NULL AS pending
 """
 
 EXISTING_DISTRIBUTORS = """
@@ -66,6 +68,14 @@ MERGE (d:Distributor {id: row.id})
 ON CREATE SET d:TreeStale:TotalsStale
 SET d.name = row.name, d.country = row.country, d.rank = row.rank, d.status = row.status,
     d.joined_on = row.joined_on, d.left_on = row.left_on
+"""
+
+# The first link of a distributor new to the database (most rows of a first load).
+LINK_NEW_SPONSORS = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.id})
+MATCH (s:Distributor {id: row.sponsor_id})
+CREATE (d)-[:SPONSORED_BY]->(s)
 """
 
 # Rows whose sponsor differs from the stored one. A move of an existing link is a transfer and

@@ -4,7 +4,7 @@ Pass 1 reads the whole file without writing: field checks, duplicate ids, and fo
 the sponsor tree merged with the one in Neo4j. A file that turns out unreadable fails here,
 before anything of it is written. Pass 2 reads it again and writes `UNWIND` batches; rows whose
 references are missing from Neo4j, or which contradict what is stored, are rejected then.
-Memory is bounded by the batch size plus, per row, three 8-byte integers (and, for
+Memory is bounded by the batch size plus, per row, two 8-byte integers (and, for
 distributors, the id -> sponsor map the tree checks need).
 """
 
@@ -172,7 +172,7 @@ class Loader:
         scan = Scan()
         kind = csv_file.spec.kind
         width = len(csv_file.header)
-        lines, id_hashes, content_hashes = array("q"), array("q"), array("q")
+        lines, id_hashes = array("q"), array("q")
         has_placement = "placement_id" in csv_file.header
         for line, fields in csv_file.rows():
             report.read += 1
@@ -190,17 +190,16 @@ class Loader:
                 continue
             lines.append(line)
             id_hashes.append(hash(record["id"]))
-            content_hashes.append(hash(tuple(record.values())))
             if kind == "distributors":
                 scan.sponsors.setdefault(record["id"], record["sponsor_id"])
                 if has_placement:
                     scan.placements.setdefault(
                         record["id"], (record["placement_id"], record["placement_leg"])
                     )
-        self._find_duplicates(csv_file, scan, lines, id_hashes, content_hashes)
+        self._find_duplicates(csv_file, scan, lines, id_hashes)
         return scan
 
-    def _find_duplicates(self, csv_file, scan, lines, id_hashes, content_hashes) -> None:
+    def _find_duplicates(self, csv_file, scan, lines, id_hashes) -> None:
         """Exact repeats collapse onto their first line; conflicting repeats are all rejected."""
         if len(lines) < 2:
             return
@@ -233,7 +232,6 @@ class Loader:
                 scan.sponsors.pop(record_id, None)
                 scan.placements.pop(record_id, None)
                 scan.rejected_ids[record_id] = reason
-        del content_hashes  # equality is decided on the values themselves
 
     # --- pass 2 --------------------------------------------------------------------------
 
@@ -291,11 +289,15 @@ class Loader:
     # --- distributors --------------------------------------------------------------------
 
     def _all_sponsors(self) -> dict[str, str | None]:
+        """id -> sponsor of the stored tree; ids an interrupted run created go to _pending."""
         sponsors: dict[str, str | None] = {}
+        self._pending: set[str] = set()
 
         def read(tx):
             for record in tx.run(cypher.ALL_SPONSORS):
                 sponsors[record["id"]] = record["sponsor_id"]
+                if record["pending"]:
+                    self._pending.add(record["id"])
 
         with self.driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
@@ -318,7 +320,7 @@ class Loader:
             {
                 "id": did,
                 "sponsor_id": sponsor,
-                "record_change": did in existing,
+                "record_change": did in existing and did not in self._pending,
                 "changed_on": self.options.as_of,
             }
             for did, sponsor in scan.sponsors.items()
@@ -326,8 +328,11 @@ class Loader:
         ]
         report.count(transfers=sum(1 for link in links if link["record_change"]))
         size = self.options.batch_size
-        for start in range(0, len(links), size):
-            self._query(cypher.LINK_SPONSORS, rows=links[start : start + size])
+        fresh = [link for link in links if not link["record_change"] and link["sponsor_id"]]
+        changed = [link for link in links if link["record_change"]]
+        for statement, rows in ((cypher.LINK_NEW_SPONSORS, fresh), (cypher.LINK_SPONSORS, changed)):
+            for start in range(0, len(rows), size):
+                self._query(statement, rows=rows[start : start + size])
         placements = [
             {"id": did, "placement_id": pid, "placement_leg": leg}
             for did, (pid, leg) in scan.placements.items()

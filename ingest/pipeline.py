@@ -3,6 +3,7 @@ values refreshed, the run recorded in the graph and reported."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -137,6 +138,7 @@ def _load_all(driver, settings, inputs, report, options, progress) -> None:
             file_report.warnings.append(warning)
             progress.log(f"{csv_file.path}: warning: {warning}")
         file_report.status = "failed"
+        began = time.monotonic()
         with progress.phase(f"{csv_file.path.name} ({file_report.kind})") as advance:
             loader.advance = advance
             try:
@@ -144,12 +146,15 @@ def _load_all(driver, settings, inputs, report, options, progress) -> None:
             except UnreadableFile:
                 file_report.read = 0  # pass 1 stopped: nothing of this file was written
                 raise
+        file_report.seconds = round(time.monotonic() - began, 3)
         file_report.status = "loaded"
     batch = settings.ingest_batch_size
+    began = time.monotonic()
     with progress.phase("derived totals") as advance:
         report.derived["totals"] = derive.refresh_totals(driver, database, batch)
         advance(report.derived["totals"])
     with progress.phase("derived levels and subtree intervals") as advance:
         report.derived["tree"] = derive.refresh_tree(driver, database, batch)
         advance(report.derived["tree"])
+    report.derived["seconds"] = round(time.monotonic() - began, 3)
     report.status = "finished_with_rejects" if report.rejected else "succeeded"

@@ -24,6 +24,7 @@ class FileReport:
     existing: int = 0  # already in Neo4j: refreshed (distributors, customers) or identical
     collapsed: int = 0  # exact repeats within the file
     transfers: int = 0
+    seconds: float = 0.0
     rejects_file: str | None = None
     warnings: list[str] = field(default_factory=list)
     status: str = "pending"  # pending | loaded | failed | skipped

@@ -89,10 +89,8 @@ class IngestLock:
                 self.driver.execute_query(
                     cypher.HEARTBEAT, name=LOCK_NAME, holder=self.holder, database_=self.database
                 )
-            except neo4j.exceptions.Neo4jError:
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
                 pass  # the next beat tries again; the TTL leaves room for a few misses
-            except neo4j.exceptions.DriverError:
-                pass
 
     def release(self) -> None:
         self._stop.set()

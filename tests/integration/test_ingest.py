@@ -322,3 +322,34 @@ def test_the_watch_worker_takes_two_drops_and_skips_a_repeated_file(
         for r in json.loads(run_cli("ingest", "history", "--format", "json", env=cli_env).stdout)
     ]
     assert statuses[:3] == ["succeeded"] * 3
+
+
+HOLD_LOCK = """
+MERGE (l:IngestLock {name: 'ingest'})
+SET l.holder = 'elsewhere:1:run-x', l.host = 'elsewhere', l.pid = 1, l.run_id = 'run-x',
+    l.heartbeat = datetime() - duration({seconds: $age})
+MERGE (:IngestRun {id: 'run-x', status: 'running'})
+"""
+
+
+def test_one_ingest_at_a_time_and_a_dead_holder_is_taken_over(
+    clean_db, server_settings, cli_env, tmp_path
+):
+    export = _write(tmp_path / "export-2024.csv", BASE)
+    _query(clean_db, server_settings, HOLD_LOCK, age=5)
+    busy = _ingest(cli_env, export, "--kind", "distributors")
+    assert busy.returncode == 2
+    assert "another ingest is running (run run-x on elsewhere" in busy.stderr
+    assert _query(clean_db, server_settings, COUNTS)[0]["distributors"] == 0
+
+    _query(clean_db, server_settings, HOLD_LOCK, age=3600)  # its heartbeat stopped long ago
+    taken = _ingest(cli_env, export, "--kind", "distributors")
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    assert _query(clean_db, server_settings, COUNTS)[0]["distributors"] == 5
+    status = _query(
+        clean_db, server_settings, "MATCH (r:IngestRun {id: 'run-x'}) RETURN r.status AS status"
+    )
+    assert status == [{"status": "interrupted"}]
+
+    unnamed = _ingest(cli_env, export)
+    assert unnamed.returncode == 2 and "cannot tell what it holds" in unnamed.stderr
