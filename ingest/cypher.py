@@ -50,6 +50,9 @@ RETURN o.id AS id, d.id AS distributor_id, o.ordered_on AS ordered_on,
        c.id AS customer_id
 """
 
+ANY_ORDER = "MATCH (o:Order) RETURN o.id AS id LIMIT 1"
+ANY_COMMISSION = "MATCH (c:Commission) RETURN c.id AS id LIMIT 1"
+
 EXISTING_COMMISSIONS = """
 UNWIND $ids AS id
 MATCH (c:Commission {id: id})

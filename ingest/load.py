@@ -248,6 +248,9 @@ class Loader:
                 existing_sponsors,
                 scan.rejected_ids,
             )
+        # Into an empty label (a first load) every id is new: no per-batch look-up is needed.
+        probe = {"orders": cypher.ANY_ORDER, "commissions": cypher.ANY_COMMISSION}.get(kind)
+        self._first_load = probe is not None and not self._query(probe)
         folder = self.options.rejects_dir or csv_file.path.parent
         rejects = RejectWriter(csv_file.path, csv_file.header, folder, report)
         flush = {
@@ -426,10 +429,14 @@ class Loader:
         """Orders and commissions: identical repeats count as loaded, contradicting ones are
         rejected, new ones created; a row whose references are missing is not created, and
         only those rows are looked into for the reason."""
-        stored = {
-            r["id"]: r.data()
-            for r in self._query(lookup, ids=[record["id"] for _, _, record in batch])
-        }
+        stored = (
+            {}
+            if self._first_load
+            else {
+                r["id"]: r.data()
+                for r in self._query(lookup, ids=[record["id"] for _, _, record in batch])
+            }
+        )
         candidates = []
         for line, fields, record in batch:
             if record["id"] in stored:
