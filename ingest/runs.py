@@ -11,6 +11,7 @@ from datetime import date
 import neo4j
 
 from downline.errors import DownlineError
+from downline.localdb.server import pid_alive
 from ingest import cypher
 from ingest.report import RunReport
 
@@ -19,16 +20,6 @@ LOCK_NAME = "ingest"
 
 class IngestBusy(DownlineError):
     """Another ingest holds the lock and is alive."""
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class IngestLock:
@@ -57,7 +48,7 @@ class IngestLock:
         current = tx.run(cypher.TAKE_LOCK_FOR_READ, name=LOCK_NAME, ttl=int(self.ttl)).single()
         if current["holder"] is not None:
             dead = bool(current["expired"]) or (
-                current["host"] == self.host and not _pid_alive(current["pid"])
+                current["host"] == self.host and not pid_alive(current["pid"])
             )
             if not dead:
                 raise IngestBusy(

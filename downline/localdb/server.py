@@ -149,13 +149,7 @@ class LocalNeo4j:
                 _reap(pid)
                 return False
             return ENTRY_POINT in cmdline and str(self.home) in cmdline
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return pid_alive(pid)
 
     def status(self) -> ServerStatus:
         pid = self._read_pid()
@@ -301,6 +295,17 @@ class LocalNeo4j:
                 break
             time.sleep(0.2)
         self.pid_file.unlink(missing_ok=True)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this host (it may belong to another user)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _reap(pid: int) -> None:
