@@ -8,36 +8,22 @@ in the same state as one that was never interrupted.
 
 # --- look-ups before writing -------------------------------------------------------------
 
+KEYED_LABELS = ("Distributor", "Customer", "Order", "Commission")
+
+
+def existing_ids(label: str) -> str:
+    """Which of $ids exist as `label` nodes. The label is one of ours, never input."""
+    if label not in KEYED_LABELS:
+        raise ValueError(f"not a keyed label: {label}")
+    return f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id"
+
+
 # `pending`: created by a run that was interrupted before its end (never derived), so its
 # first sponsor link is not a transfer.
 ALL_SPONSORS = """
 MATCH (d:Distributor)
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 RETURN d.id AS id, s.id AS sponsor_id, d:TreeStale AND d.depth IS NULL AS pending
-"""
-
-EXISTING_DISTRIBUTORS = """
-UNWIND $ids AS id
-MATCH (d:Distributor {id: id})
-RETURN d.id AS id
-"""
-
-EXISTING_CUSTOMERS = """
-UNWIND $ids AS id
-MATCH (c:Customer {id: id})
-RETURN c.id AS id
-"""
-
-EXISTING_COMMISSION_IDS = """
-UNWIND $ids AS id
-MATCH (c:Commission {id: id})
-RETURN c.id AS id
-"""
-
-EXISTING_ORDER_IDS = """
-UNWIND $ids AS id
-MATCH (o:Order {id: id})
-RETURN o.id AS id
 """
 
 EXISTING_ORDERS = """

@@ -298,12 +298,12 @@ class Loader:
             for c in ("distributor_id", "referred_by", "earner_id", "source_id")
         ]
         return {
-            "distributors": self._existing(cypher.EXISTING_DISTRIBUTORS, people),
+            "distributors": self._existing(cypher.existing_ids("Distributor"), people),
             "customers": self._existing(
-                cypher.EXISTING_CUSTOMERS, [r.get("customer_id") for r in records]
+                cypher.existing_ids("Customer"), [r.get("customer_id") for r in records]
             ),
             "orders": self._existing(
-                cypher.EXISTING_ORDER_IDS, [r.get("order_id") for r in records]
+                cypher.existing_ids("Order"), [r.get("order_id") for r in records]
             ),
         }
 
@@ -329,7 +329,7 @@ class Loader:
     # --- customers, orders, commissions ----------------------------------------------------
 
     def _flush_customers(self, batch, rejects: RejectWriter, report: FileReport) -> None:
-        known = self._existing(cypher.EXISTING_CUSTOMERS, [r["id"] for _, _, r in batch])
+        known = self._existing(cypher.existing_ids("Customer"), [r["id"] for _, _, r in batch])
         rows, refused = self._split(batch, rejects, report)
         for cid, reason in refused.items():
             if cid not in known:
@@ -393,7 +393,7 @@ class Loader:
             report,
             cypher.EXISTING_ORDERS,
             cypher.CREATE_ORDERS,
-            cypher.EXISTING_ORDER_IDS,
+            cypher.existing_ids("Order"),
             "distributor_id",
         )
 
@@ -404,7 +404,7 @@ class Loader:
             report,
             cypher.EXISTING_COMMISSIONS,
             cypher.CREATE_COMMISSIONS,
-            cypher.EXISTING_COMMISSION_IDS,
+            cypher.existing_ids("Commission"),
             "earner_id",
         )
 

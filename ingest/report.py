@@ -34,9 +34,6 @@ class FileReport:
             for name, delta in deltas.items():
                 setattr(self, name, getattr(self, name) + delta)
 
-    def balanced(self) -> bool:
-        return self.loaded + self.rejected == self.read
-
 
 @dataclass
 class RunReport:
