@@ -155,9 +155,10 @@ class Loader:
         scan = self.scan(csv_file, report)
         kind = csv_file.spec.kind
         existing_sponsors: dict[str, str | None] = {}
+        pending: set[str] = set()
         tree_rejects: dict[str, str] = {}
         if kind == "distributors":
-            existing_sponsors = self._all_sponsors()
+            existing_sponsors, pending = self._all_sponsors()
             tree_rejects = check_tree(
                 scan.sponsors,
                 {d: p for d, (p, _) in scan.placements.items() if p is not None},
@@ -197,7 +198,7 @@ class Loader:
                     if writer.pending >= self.options.batch_size:
                         writer.send()
             if kind == "distributors":
-                self._link_distributors(scan, tree_rejects, existing_sponsors, report)
+                self._link_distributors(scan, tree_rejects, existing_sponsors, pending, report)
         finally:
             rejects.close()
         if kind == "distributors":
@@ -207,39 +208,41 @@ class Loader:
 
     # --- distributors --------------------------------------------------------------------
 
-    def _all_sponsors(self) -> dict[str, str | None]:
-        """id -> sponsor of the stored tree; ids an interrupted run created go to _pending."""
+    def _all_sponsors(self) -> tuple[dict[str, str | None], set[str]]:
+        """id -> sponsor of the stored tree, and the ids an interrupted run created."""
         sponsors: dict[str, str | None] = {}
-        self._pending: set[str] = set()
+        pending: set[str] = set()
 
         def read(tx):
             for record in tx.run(cypher.ALL_SPONSORS):
                 sponsors[record["id"]] = record["sponsor_id"]
                 if record["pending"]:
-                    self._pending.add(record["id"])
+                    pending.add(record["id"])
 
         with self.driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
         ) as session:
             session.execute_read(read)
-        return sponsors
+        return sponsors, pending
 
     def _flush_distributors(self, batch, existing, report: FileReport) -> None:
         self._query(cypher.MERGE_DISTRIBUTORS, rows=[record for _, _, record in batch])
-        for _, _, record in batch:
-            if record["id"] in existing:
-                report.count(existing=1, loaded=1)
-            else:
-                report.count(created=1, loaded=1)
+        known = sum(1 for _, _, record in batch if record["id"] in existing)
+        report.count(existing=known, created=len(batch) - known, loaded=len(batch))
 
-    def _link_distributors(self, scan, tree_rejects, existing, report: FileReport) -> None:
-        """After every node exists: sponsor links that changed, then placements."""
+    def _link_distributors(self, scan, tree_rejects, existing, pending, report) -> None:
+        """After every node exists: sponsor links that changed, then placements.
+
+        A distributor with no stored link gets its first one by a plain CREATE; every other
+        change goes through LINK_SPONSORS, which removes the stored link first and records a
+        transfer unless an interrupted run had created the distributor.
+        """
         missing = object()
         links = [
             {
                 "id": did,
                 "sponsor_id": sponsor,
-                "record_change": did in existing and did not in self._pending,
+                "record_change": did in existing and did not in pending,
                 "changed_on": self.options.as_of,
             }
             for did, sponsor in scan.sponsors.items()
@@ -247,8 +250,12 @@ class Loader:
         ]
         report.count(transfers=sum(1 for link in links if link["record_change"]))
         size = self.options.batch_size
-        fresh = [link for link in links if not link["record_change"] and link["sponsor_id"]]
-        changed = [link for link in links if link["record_change"]]
+        fresh, changed = [], []
+        for link in links:
+            first = existing.get(link["id"]) is None and not link["record_change"]
+            if first and link["sponsor_id"] is None:
+                continue  # a new root: no link to make
+            (fresh if first else changed).append(link)
         for statement, rows in ((cypher.LINK_NEW_SPONSORS, fresh), (cypher.LINK_SPONSORS, changed)):
             for start in range(0, len(rows), size):
                 self._query(statement, rows=rows[start : start + size])

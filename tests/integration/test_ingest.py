@@ -353,3 +353,28 @@ def test_one_ingest_at_a_time_and_a_dead_holder_is_taken_over(
 
     unnamed = _ingest(cli_env, export)
     assert unnamed.returncode == 2 and "cannot tell what it holds" in unnamed.stderr
+
+
+LEFT_BY_A_KILLED_RUN = """
+CREATE (r:Distributor {id: 'R'}), (a:Distributor:TreeStale:TotalsStale {id: 'A'})
+CREATE (a)-[:SPONSORED_BY]->(r)
+"""
+
+
+def test_a_distributor_left_by_a_killed_run_is_relinked_without_a_transfer(
+    clean_db, server_settings, cli_env, tmp_path
+):
+    _query(clean_db, server_settings, LEFT_BY_A_KILLED_RUN)
+    _write(
+        tmp_path / "distributors.csv",
+        "distributor_id,sponsor_id,joined_on\nR,,2024-01-01\nB,R,2024-01-02\nA,B,2024-01-03\n",
+    )
+    assert _ingest(cli_env, tmp_path).returncode == 0
+    links = _query(
+        clean_db,
+        server_settings,
+        """
+        MATCH (d:Distributor)-[:SPONSORED_BY]->(s) RETURN d.id AS d, s.id AS s ORDER BY d""",
+    )
+    assert links == [{"d": "A", "s": "B"}, {"d": "B", "s": "R"}]
+    assert _query(clean_db, server_settings, "MATCH (c:SponsorChange) RETURN c") == []
