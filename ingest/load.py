@@ -1,30 +1,26 @@
 """Loads one file in two streaming passes, so that every row is loaded or rejected with a reason.
 
-Pass 1 reads the whole file without writing: field checks, duplicate ids, and for distributors
-the sponsor tree merged with the one in Neo4j. A file that turns out unreadable fails here,
-before anything of it is written. Pass 2 reads it again and writes `UNWIND` batches; rows whose
-references are missing from Neo4j, or which contradict what is stored, are rejected then.
-Memory is bounded by the batch size plus, per row, two 8-byte integers (and, for
-distributors, the id -> sponsor map the tree checks need).
+Pass 1 (ingest.scan) reads the whole file without writing; for distributors the sponsor tree is
+then checked merged with the one in Neo4j. Pass 2 reads it again and writes `UNWIND` batches in
+managed transactions; rows whose references are missing from Neo4j, or which contradict what is
+stored, are rejected then. Memory is bounded by the batch size plus what pass 1 keeps.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import neo4j
-import numpy as np
 
 from ingest import cypher
-from ingest.formats import BadValue
 from ingest.genealogy import check_tree
 from ingest.reader import CsvFile
-from ingest.records import to_record
+from ingest.references import References
 from ingest.report import FileReport, RejectWriter
+from ingest.scan import record_of, scan_file
 from ingest.writer import BackgroundWriter
 
 
@@ -35,15 +31,6 @@ class LoadOptions:
     as_of: date  # the date recorded for sponsor changes
     rejects_dir: Path | None  # None: beside each input file
     writers: int = 2  # concurrent write transactions
-
-
-@dataclass
-class Scan:
-    rejected: dict[int, str] = field(default_factory=dict)  # line -> reason
-    collapsed: set[int] = field(default_factory=set)  # exact repeats of an earlier line
-    rejected_ids: dict[str, str] = field(default_factory=dict)  # distributors: id -> reason
-    sponsors: dict[str, str | None] = field(default_factory=dict)  # distributors
-    placements: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _fmt(value) -> str:
@@ -64,8 +51,7 @@ class Loader:
         self.database = database
         self.options = options
         self.advance = advance
-        self.rejected_distributors: dict[str, str] = {}
-        self.rejected_customers: dict[str, str] = {}
+        self.references = References()
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -80,79 +66,12 @@ class Loader:
         return {r["id"] for r in self._query(statement, ids=ids)}
 
     def _record(self, csv_file: CsvFile, fields: list[str]) -> dict:
-        return to_record(csv_file.spec.kind, csv_file.as_dict(fields), self.options.latest)
-
-    # --- pass 1 --------------------------------------------------------------------------
-
-    def scan(self, csv_file: CsvFile, report: FileReport) -> Scan:
-        scan = Scan()
-        kind = csv_file.spec.kind
-        width = len(csv_file.header)
-        lines, id_hashes = array("q"), array("q")
-        has_placement = "placement_id" in csv_file.header
-        for line, fields in csv_file.rows():
-            report.read += 1
-            if len(fields) != width:
-                scan.rejected[line] = f"has {len(fields)} fields, the header has {width}"
-                continue
-            try:
-                record = self._record(csv_file, fields)
-            except BadValue as error:
-                scan.rejected[line] = str(error)
-                if kind == "distributors":
-                    raw_id = csv_file.as_dict(fields).get("distributor_id", "").strip()
-                    if raw_id:
-                        scan.rejected_ids.setdefault(raw_id, str(error))
-                continue
-            lines.append(line)
-            id_hashes.append(hash(record["id"]))
-            if kind == "distributors":
-                scan.sponsors.setdefault(record["id"], record["sponsor_id"])
-                if has_placement:
-                    scan.placements.setdefault(
-                        record["id"], (record["placement_id"], record["placement_leg"])
-                    )
-        self._find_duplicates(csv_file, scan, lines, id_hashes)
-        return scan
-
-    def _find_duplicates(self, csv_file, scan, lines, id_hashes) -> None:
-        """Exact repeats collapse onto their first line; conflicting repeats are all rejected."""
-        if len(lines) < 2:
-            return
-        ids = np.frombuffer(id_hashes, dtype=np.int64)
-        order = np.argsort(ids, kind="stable")
-        sorted_ids = ids[order]
-        repeated = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1])
-        if repeated.size == 0:
-            return
-        candidate_lines = {int(lines[i]) for pos in repeated for i in order[pos : pos + 2]}
-        # Hashes only nominate: re-read the nominated lines and compare the real values.
-        groups: dict[str, list[tuple[int, dict]]] = {}
-        for line, fields in csv_file.rows():
-            if line in candidate_lines:
-                record = self._record(csv_file, fields)
-                groups.setdefault(record["id"], []).append((line, record))
-        key = csv_file.spec.key
-        for record_id, members in groups.items():
-            if len(members) < 2:
-                continue
-            first = members[0][1]
-            if all(record == first for _, record in members[1:]):
-                scan.collapsed.update(line for line, _ in members[1:])
-                continue
-            where = ", ".join(str(line) for line, _ in members)
-            reason = f"duplicate {key} {record_id} with conflicting values (lines {where})"
-            for line, _ in members:
-                scan.rejected[line] = reason
-            if csv_file.spec.kind == "distributors":
-                scan.sponsors.pop(record_id, None)
-                scan.placements.pop(record_id, None)
-                scan.rejected_ids[record_id] = reason
+        return record_of(csv_file, fields, self.options.latest)
 
     # --- pass 2 --------------------------------------------------------------------------
 
     def load(self, csv_file: CsvFile, report: FileReport) -> None:
-        scan = self.scan(csv_file, report)
+        scan = scan_file(csv_file, report, self.options.latest)
         kind = csv_file.spec.kind
         existing_sponsors: dict[str, str | None] = {}
         pending: set[str] = set()
@@ -204,7 +123,7 @@ class Loader:
         if kind == "distributors":
             for did, reason in {**scan.rejected_ids, **tree_rejects}.items():
                 if did not in existing_sponsors:
-                    self.rejected_distributors.setdefault(did, reason)
+                    self.references.rejected_distributors.setdefault(did, reason)
 
     # --- distributors --------------------------------------------------------------------
 
@@ -269,35 +188,6 @@ class Loader:
 
     # --- references ----------------------------------------------------------------------
 
-    def _missing_distributor(self, did: str, role: str) -> str:
-        if did in self.rejected_distributors:
-            return f"{role} {did} was rejected: {self.rejected_distributors[did]}"
-        return f"unknown {role} {did}"
-
-    def _missing_customer(self, cid: str) -> str:
-        if cid in self.rejected_customers:
-            return f"customer {cid} was rejected: {self.rejected_customers[cid]}"
-        return f"unknown customer {cid}"
-
-    def _reference_problem(self, record: dict, refs: dict[str, set[str]]) -> str | None:
-        """The first reference of a record that Neo4j does not hold, as a reason."""
-        for column, role in (
-            ("distributor_id", "distributor"),
-            ("referred_by", "referring distributor"),
-            ("earner_id", "earner"),
-            ("source_id", "source"),
-        ):
-            value = record.get(column)
-            if value is not None and value not in refs["distributors"]:
-                return self._missing_distributor(value, role)
-        customer = record.get("customer_id")
-        if customer is not None and customer not in refs["customers"]:
-            return self._missing_customer(customer)
-        order = record.get("order_id")
-        if order is not None and order not in refs["orders"]:
-            return f"unknown order {order}"
-        return None
-
     def _refs(self, records: list[dict]) -> dict[str, set[str]]:
         people = [
             r.get(c)
@@ -320,7 +210,7 @@ class Loader:
         refs = self._refs([record for _, _, record in batch])
         fresh, refused = [], {}
         for line, fields, record in batch:
-            problem = self._reference_problem(record, refs)
+            problem = self.references.problem(record, refs)
             if problem is None and stored is not None and record["id"] in stored:
                 problem = _contradiction(record, stored[record["id"]])
                 if problem is None:
@@ -340,7 +230,7 @@ class Loader:
         rows, refused = self._split(batch, rejects, report)
         for cid, reason in refused.items():
             if cid not in known:
-                self.rejected_customers.setdefault(cid, reason)
+                self.references.rejected_customers.setdefault(cid, reason)
         if rows:
             self._query(cypher.MERGE_CUSTOMERS, rows=rows)
         existing = sum(1 for r in rows if r["id"] in known)
@@ -390,7 +280,7 @@ class Loader:
             missed = [item for item in candidates if item[2]["id"] not in present]
             refs = self._refs([record for _, _, record in missed])
             for line, fields, record in missed:
-                problem = self._reference_problem(record, refs) or "a reference vanished"
+                problem = self.references.problem(record, refs) or "a reference vanished"
                 rejects.reject(line, fields, problem)
 
     def _flush_orders(self, batch, rejects, report) -> None:
