@@ -41,7 +41,8 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 SIZE ?= small
-## bench-ingest: load a generated network (SIZE=small|medium|large) and report rows/s and memory
+MODE ?= bulk
+## bench-ingest: load a generated network (SIZE=small|medium|large|target, MODE=bulk|transactional)
 bench-ingest: $(STAMP)
 	scripts/system-deps.sh
-	$(BIN)/python bench/ingest_bench.py --size $(SIZE)
+	$(BIN)/python bench/ingest_bench.py --size $(SIZE) --mode $(MODE)

@@ -18,15 +18,37 @@ from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SIZES = {"small": 20_000, "medium": 100_000, "large": 1_000_000}
+# size -> (distributors, the most commission rows kept). "target" is the ingest issue's shape:
+# 1,000,000 distributors, their ~6.7 million orders and the first 3,000,000 commissions.
+SIZES = {
+    "small": (20_000, None),
+    "medium": (100_000, None),
+    "large": (1_000_000, None),
+    "target": (1_000_000, 3_000_000),
+}
+KINDS = ("distributors", "customers", "orders", "commissions")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="small", choices=sorted(SIZES))
     parser.add_argument("--port", type=int, default=7699)
+    parser.add_argument(
+        "--mode",
+        default="bulk",
+        choices=["bulk", "transactional"],
+        help="bulk: a first load through the offline importer (`ingest --bulk`); "
+        "transactional: UNWIND batches, the path of every later load",
+    )
+    parser.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help="the files to load, comma-separated (loading with and without orders gives "
+        "what orders cost end to end)",
+    )
     args = parser.parse_args()
-    n = SIZES[args.size]
+    n, commission_limit = SIZES[args.size]
+    kinds = args.kinds.split(",")
     work = REPO / ".downline" / "bench" / args.size
     data = work / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DOWNLINE_"))}
@@ -56,6 +78,8 @@ def main() -> None:
             env=env,
             check=True,
         )
+    if commission_limit is not None:
+        _keep_first_commissions(data, commission_limit)
     subprocess.run([*cli, "db", "stop"], env=env, check=False)
     shutil.rmtree(work / "neo4j", ignore_errors=True)
     subprocess.run([*cli, "db", "start"], env=env, check=True)
@@ -63,7 +87,15 @@ def main() -> None:
         report_path = work / "report.json"
         began = time.monotonic()
         process = subprocess.Popen(
-            [*cli, "ingest", str(data), "--report", str(report_path)], env=env
+            [
+                *cli,
+                "ingest",
+                *(str(data / f"{kind}.csv") for kind in kinds),
+                "--report",
+                str(report_path),
+                *(["--bulk"] if args.mode == "bulk" else []),
+            ],
+            env=env,
         )
         _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
         seconds = time.monotonic() - began
@@ -85,18 +117,43 @@ def main() -> None:
         "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}",
         "size": args.size,
+        "mode": args.mode,
+        "kinds": kinds,
         "exit_code": exit_code,
         "rows": report["read"],
         "seconds_end_to_end": round(seconds, 1),
         "rows_per_s_end_to_end": round(report["read"] / seconds),
         "derived_seconds": report["derived"].get("seconds"),
-        "peak_rss_mb": round(peak_kb / 1024),
+        "import_seconds": report["derived"].get("import_seconds"),
+        # The largest resident set in the ingest's process tree (the Python process, or the
+        # importer's JVM it ran), and the Python process's own, as the run reported it.
+        "peak_rss_mb_process_tree": round(peak_kb / 1024),
+        "peak_rss_mb_ingest_process": report.get("peak_rss_mb"),
+        "peak_rss_mb_importer": report["derived"].get("importer_peak_rss_mb"),
         "files": files,
     }
-    out = REPO / "bench" / "results" / f"ingest-{args.size}-{summary['date']}.json"
+    subset = "" if kinds == list(KINDS) else "-" + "-".join(k[0] for k in kinds)
+    name = f"ingest-{args.size}-{args.mode}{subset}-{summary['date']}.json"
+    out = REPO / "bench" / "results" / name
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
+
+
+def _keep_first_commissions(data: Path, limit: int) -> None:
+    """Cut the generated commissions file to its header and first `limit` rows, once."""
+    path = data / "commissions.csv"
+    marker = data / f".commissions-first-{limit}"
+    if marker.exists():
+        return
+    cut = path.with_suffix(".cut")
+    with open(path, encoding="utf-8") as source, open(cut, "w", encoding="utf-8") as out:
+        for number, line in enumerate(source):
+            if number > limit:
+                break
+            out.write(line)
+    os.replace(cut, path)
+    marker.touch()
 
 
 if __name__ == "__main__":

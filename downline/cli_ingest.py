@@ -73,14 +73,25 @@ def load(
     as_of: str = typer.Option(
         None, "--as-of", help="Date recorded for sponsor changes (YYYY-MM-DD; default today)."
     ),
+    bulk: bool = typer.Option(
+        False,
+        "--bulk",
+        help="First load into the empty local database through Neo4j's offline importer "
+        "(stops and restarts the local server; one file per kind).",
+    ),
 ) -> None:
     from ingest.pipeline import resolve_inputs, run_ingest
 
     settings: Settings = ctx.obj
     inputs = resolve_inputs(paths, kind)
     when = _parse_date(as_of)
-    with connected(settings) as driver:
-        result = run_ingest(driver, settings, inputs, rejects_dir=rejects, as_of=when)
+    if bulk:
+        from ingest.bulk_run import run_bulk_ingest
+
+        result = run_bulk_ingest(settings, inputs, rejects_dir=rejects, as_of=when)
+    else:
+        with connected(settings) as driver:
+            result = run_ingest(driver, settings, inputs, rejects_dir=rejects, as_of=when)
     if report:
         result.write(report)
     _print_report(result)

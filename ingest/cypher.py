@@ -235,7 +235,7 @@ SET r.status = 'interrupted', r.error = $reason
 """
 
 START_RUN = """
-CREATE (r:IngestRun {id: $run_id, started_at: datetime(), status: 'running', host: $host,
+CREATE (r:IngestRun {id: $run_id, started_at: datetime($started_at), status: 'running', host: $host,
                      pid: $pid, as_of: $as_of, files: $files, checksums: $checksums})
 """
 
@@ -261,3 +261,15 @@ WHERE r.status IN ['succeeded', 'finished_with_rejects'] AND $checksum IN r.chec
 RETURN r.id AS run_id
 LIMIT 1
 """
+
+# --- bulk loads --------------------------------------------------------------------------
+
+# Anything but run bookkeeping: a bulk load replaces the database, so it must hold no data.
+ANY_DATA = """
+MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock
+RETURN labels(n) AS labels LIMIT 1
+"""
+
+# The run history survives the replacement: read before, written back after.
+ALL_RUNS = "MATCH (r:IngestRun) RETURN properties(r) AS props"
+RESTORE_RUNS = "UNWIND $runs AS props CREATE (r:IngestRun) SET r = props"

@@ -97,6 +97,9 @@ def period_start(period: str) -> date:
 
 def parse_cents(column: str, text: str) -> int:
     """A decimal amount in currency units as exact integer cents; negatives are refused."""
+    whole, dot, fraction = text.partition(".")
+    if whole.isdigit() and len(fraction) <= 2 and (fraction.isdigit() or not dot):
+        return int(whole) * 100 + int(fraction.ljust(2, "0"))  # the common case, exactly
     if not _AMOUNT.fullmatch(text):
         raise BadValue(f"{column} {text!r} is not a decimal amount")
     value = Decimal(text)

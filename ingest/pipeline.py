@@ -19,7 +19,7 @@ from ingest.formats import KINDS, SPECS, recognise
 from ingest.load import Loader, LoadOptions
 from ingest.progress import ProgressReporter
 from ingest.reader import CsvFile, UnreadableFile, sha256
-from ingest.report import FileReport, RunReport
+from ingest.report import FileReport, RunReport, now
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,18 @@ def resolve_inputs(paths: list[Path], kind: str | None = None) -> list[Input]:
     return _in_dependency_order(found)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def new_run(settings: Settings, inputs, rejects_dir, as_of) -> tuple[LoadOptions, RunReport]:
+    today = datetime.now(UTC).date()
+    options = LoadOptions(
+        batch_size=settings.ingest_batch_size,
+        latest=today + timedelta(days=settings.future_tolerance_days),
+        as_of=as_of or today,
+        rejects_dir=rejects_dir,
+        writers=settings.ingest_writers,
+    )
+    report = RunReport(run_id=str(uuid.uuid4()), started_at=now(), as_of=options.as_of.isoformat())
+    report.files = [FileReport(str(i.path), i.kind, sha256(i.path)) for i in inputs]
+    return options, report
 
 
 def run_ingest(
@@ -82,17 +92,13 @@ def run_ingest(
     """Load the inputs; the report says what happened even when the run fails."""
     progress = progress or ProgressReporter()
     database = settings.neo4j_database
-    today = datetime.now(UTC).date()
-    options = LoadOptions(
-        batch_size=settings.ingest_batch_size,
-        latest=today + timedelta(days=settings.future_tolerance_days),
-        as_of=as_of or today,
-        rejects_dir=rejects_dir,
-        writers=settings.ingest_writers,
-    )
-    report = RunReport(run_id=str(uuid.uuid4()), started_at=_now(), as_of=options.as_of.isoformat())
-    report.files = [FileReport(str(i.path), i.kind, sha256(i.path)) for i in inputs]
-
+    pending = runs.bulk_marker(settings)
+    if settings.is_local and pending.exists():
+        raise runs.IngestBusy(
+            "a bulk load (`downline ingest --bulk`) has not finished: wait for it; if it was "
+            "interrupted, run it again, or `downline db reset --yes`"
+        )
+    options, report = new_run(settings, inputs, rejects_dir, as_of)
     init_schema(driver, database)
     lock = runs.IngestLock(driver, database, report.run_id, settings.ingest_lock_ttl)
     interrupted = lock.acquire()
@@ -100,21 +106,12 @@ def run_ingest(
         progress.log(f"run {interrupted} had been interrupted; it is marked so")
     lock.start_heartbeat()
     try:
-        runs.record_start(
-            driver,
-            database,
-            report,
-            [f.path for f in report.files],
-            [f.sha256 for f in report.files],
-        )
+        runs.record_start(driver, database, report)
         try:
             _load_all(driver, settings, inputs, report, options, progress)
         except UnreadableFile as error:
-            report.status, report.error = "failed", str(error)
-            for file_report in report.files:
-                if file_report.status == "pending":
-                    file_report.status = "skipped"
-        report.finished_at = _now()
+            report.fail(error)
+        report.finish()
         runs.record_finish(driver, database, report)
     finally:
         try:
@@ -126,28 +123,13 @@ def run_ingest(
 
 def _load_all(driver, settings, inputs, report, options, progress) -> None:
     database = settings.neo4j_database
-    files = []
-    for item, file_report in zip(inputs, report.files, strict=True):
-        file_report.status = "failed"  # until its header is read
-        files.append(CsvFile(item.path, SPECS[item.kind]))
-        file_report.status = "pending"
     loader = Loader(driver, database, options)
-    for csv_file, file_report in zip(files, report.files, strict=True):
-        if csv_file.unknown_columns:
-            warning = "ignored unknown column(s): " + ", ".join(csv_file.unknown_columns)
-            file_report.warnings.append(warning)
-            progress.log(f"{csv_file.path}: warning: {warning}")
-        file_report.status = "failed"
-        began = time.monotonic()
-        with progress.phase(f"{csv_file.path.name} ({file_report.kind})") as advance:
-            loader.advance = advance
-            try:
-                loader.load(csv_file, file_report)
-            except UnreadableFile:
-                file_report.read = 0  # pass 1 stopped: nothing of this file was written
-                raise
-        file_report.seconds = round(time.monotonic() - began, 3)
-        file_report.status = "loaded"
+
+    def load(csv_file, file_report, advance):
+        loader.advance = advance
+        loader.load(csv_file, file_report)
+
+    each_file(inputs, report, progress, load)
     batch = settings.ingest_batch_size
     began = time.monotonic()
     with progress.phase("derived totals") as advance:
@@ -158,3 +140,28 @@ def _load_all(driver, settings, inputs, report, options, progress) -> None:
         advance(report.derived["tree"])
     report.derived["seconds"] = round(time.monotonic() - began, 3)
     report.status = "finished_with_rejects" if report.rejected else "succeeded"
+
+
+def each_file(inputs, report, progress, action) -> None:
+    """Open every input (an unreadable header fails the run before anything is written), then
+    run `action(csv_file, file_report, advance)` on each in order, timing it."""
+    files = []
+    for item, file_report in zip(inputs, report.files, strict=True):
+        file_report.status = "failed"  # until its header is read
+        files.append(CsvFile(item.path, SPECS[item.kind]))
+        file_report.status = "pending"
+    for csv_file, file_report in zip(files, report.files, strict=True):
+        if csv_file.unknown_columns:
+            warning = "ignored unknown column(s): " + ", ".join(csv_file.unknown_columns)
+            file_report.warnings.append(warning)
+            progress.log(f"{csv_file.path}: warning: {warning}")
+        file_report.status = "failed"
+        began = time.monotonic()
+        with progress.phase(f"{csv_file.path.name} ({file_report.kind})") as advance:
+            try:
+                action(csv_file, file_report, advance)
+            except UnreadableFile:
+                file_report.read = 0  # pass 1 stopped: nothing of this file was written
+                raise
+        file_report.seconds = round(time.monotonic() - began, 3)
+        file_report.status = "loaded"

@@ -45,5 +45,8 @@ class ProgressReporter:
 
             yield advance
         seconds = time.monotonic() - began
-        rate = f", {done / seconds:,.0f} rows/s" if done and seconds > 0 else ""
-        self.log(f"{description}: {done:,} rows in {seconds:.1f} s{rate}")
+        if done:
+            rate = f", {done / seconds:,.0f} rows/s" if seconds > 0 else ""
+            self.log(f"{description}: {done:,} rows in {seconds:.1f} s{rate}")
+        else:
+            self.log(f"{description}: done in {seconds:.1f} s")

@@ -52,6 +52,7 @@ class CsvFile:
         self.spec = spec
         self.header: list[str] = []
         self.unknown_columns: list[str] = []
+        self.multiline = False  # a record spans lines (a quoted line break), seen by rows()
         self._read_header()
 
     def _fail(self, line: int | None, message: str) -> UnreadableFile:
@@ -92,6 +93,8 @@ class CsvFile:
             for fields in reader:
                 if fields:  # a blank line is no record
                     yield start, fields
+                if reader.line_num != start:
+                    self.multiline = True
                 start = reader.line_num + 1
         except _Undecodable as error:
             raise self._fail(error.line, str(error)) from None

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import csv
 import json
+import resource
 import threading
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 EXIT_OK, EXIT_REJECTS, EXIT_FAILED = 0, 1, 2
 _COUNTING = threading.Lock()  # several writer threads count into one report
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> int:
+    """Peak resident memory (Linux reports kilobytes) of this process or its waited-for children."""
+    return round(resource.getrusage(who).ru_maxrss / 1024)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -45,6 +56,18 @@ class RunReport:
     finished_at: str | None = None
     error: str | None = None
     derived: dict = field(default_factory=dict)
+    peak_rss_mb: int | None = None  # of the ingest process, at the end of the run
+
+    def fail(self, error: Exception) -> None:
+        """The run stopped at an unreadable file: files not reached are skipped."""
+        self.status, self.error = "failed", str(error)
+        for file_report in self.files:
+            if file_report.status == "pending":
+                file_report.status = "skipped"
+
+    def finish(self) -> None:
+        self.finished_at = now()
+        self.peak_rss_mb = peak_rss_mb()
 
     @property
     def read(self) -> int:

@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 from datetime import date
+from pathlib import Path
 
 import neo4j
 
@@ -83,6 +84,12 @@ class IngestLock:
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
                 pass  # the next beat tries again; the TTL leaves room for a few misses
 
+    def abandon(self) -> None:
+        """Stop the heartbeat and keep the lock: the database it lives in is being replaced."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
     def release(self) -> None:
         self._stop.set()
         if self._thread is not None:
@@ -92,15 +99,21 @@ class IngestLock:
         )
 
 
-def record_start(driver, database, report: RunReport, files, checksums) -> None:
+def bulk_marker(settings) -> Path:
+    """Present while a bulk load may have left the local database incomplete."""
+    return settings.data_dir / "run" / "bulk-load.pending"
+
+
+def record_start(driver, database, report: RunReport) -> None:
     driver.execute_query(
         cypher.START_RUN,
         run_id=report.run_id,
+        started_at=report.started_at,
         host=socket.gethostname(),
         pid=os.getpid(),
         as_of=date.fromisoformat(report.as_of),
-        files=files,
-        checksums=checksums,
+        files=[f.path for f in report.files],
+        checksums=[f.sha256 for f in report.files],
         database_=database,
     )
 

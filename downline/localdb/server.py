@@ -44,6 +44,9 @@ JVM_FLAGS = (
     "-Dio.netty.tryReflectionSetAccessible=true",
     "-Dfile.encoding=UTF-8",
 )
+# The offline importer works mostly off-heap; these bound its memory on a small machine.
+IMPORTER_HEAP = "1g"
+IMPORTER_OFF_HEAP = "2g"
 MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length default
 
 
@@ -113,8 +116,10 @@ class LocalNeo4j:
         }
         return "".join(f"{key}={value}\n" for key, value in lines.items())
 
-    def java_command(self, lib: Path, main_class: str, *args: str) -> list[str]:
-        heap = self.settings.heap_size
+    def java_command(
+        self, lib: Path, main_class: str, *args: str, heap: str | None = None
+    ) -> list[str]:
+        heap = heap or self.settings.heap_size
         return [
             java_executable(self.settings),
             f"-Xms{heap}",
@@ -191,7 +196,7 @@ class LocalNeo4j:
         try:
             result = subprocess.run(
                 self.java_command(lib, ADMIN_TOOL, "dbms", "set-initial-password", f"@{argfile}"),
-                env={**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)},
+                env=self._admin_env(),
                 capture_output=True,
                 text=True,
                 stdin=subprocess.DEVNULL,
@@ -201,6 +206,55 @@ class LocalNeo4j:
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:]
             raise DownlineError("could not set the initial Neo4j password: " + " ".join(detail))
+
+    def _admin_env(self) -> dict[str, str]:
+        return {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
+
+    def _prepare(self) -> Path:
+        """Jars, folders and the configuration file; returns the jar folder."""
+        lib = ensure_jars(self.settings.neo4j_lib, self.settings.neo4j_version, log=self.log)
+        for folder in (self.conf_dir, self.home / "run", self.home / "import", self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        (self.conf_dir / "neo4j.conf").write_text(self.render_conf(), encoding="utf-8")
+        return lib
+
+    def import_full(self, args: list[str]) -> Path:
+        """Replace the configured database with Neo4j's offline bulk importer
+        (`neo4j-admin database import full`). The server must be stopped. Returns the
+        importer's log; on failure the error carries its last lines."""
+        if self.status().running:
+            raise DownlineError("the bulk importer needs the local server stopped")
+        lib = self._prepare()
+        log = self.log_dir / "import.log"
+        command = self.java_command(
+            lib,
+            ADMIN_TOOL,
+            "database",
+            "import",
+            "full",
+            self.settings.neo4j_database,
+            "--overwrite-destination=true",
+            f"--threads={os.cpu_count() or 1}",
+            f"--max-off-heap-memory={IMPORTER_OFF_HEAP}",
+            *args,
+            heap=IMPORTER_HEAP,
+        )
+        with open(log, "w", encoding="utf-8") as output:
+            result = subprocess.run(
+                command,
+                env=self._admin_env(),
+                cwd=self.home,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        if result.returncode != 0:
+            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+            raise DownlineError(
+                f"the bulk importer failed (exit {result.returncode}; log {log}): "
+                + " | ".join(tail)
+            )
+        return log
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -216,10 +270,7 @@ class LocalNeo4j:
                 "another process: stop it or set NEO4J_URI to another port"
             )
         password = self.password()
-        lib = ensure_jars(self.settings.neo4j_lib, self.settings.neo4j_version, log=self.log)
-        for folder in (self.conf_dir, self.home / "run", self.home / "import", self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-        (self.conf_dir / "neo4j.conf").write_text(self.render_conf(), encoding="utf-8")
+        lib = self._prepare()
         if not (self.home / "data" / "databases" / "system").exists():
             self._set_initial_password(lib, password)
 

@@ -43,3 +43,20 @@ def test_readme_says_why_not_py2neo():
     assert "py2neo" in readme and "end-of-life" in readme
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert "py2neo" not in pyproject and '"neo4j-rust-ext' in pyproject
+
+
+def test_bulk_refuses_a_server_it_does_not_manage(tmp_path):
+    (tmp_path / "distributors.csv").write_text("distributor_id,sponsor_id,joined_on\n")
+    env = _env(NEO4J_URI="neo4j+s://x.databases.neo4j.io")
+    result = run_cli("ingest", str(tmp_path), "--bulk", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --bulk replaces the database of the local server")
+    assert "Traceback" not in result.stderr
+
+
+def test_bulk_takes_one_file_per_kind(tmp_path):
+    for name in ("orders-1.csv", "orders-2.csv"):
+        (tmp_path / name).write_text("order_id,distributor_id,ordered_on,amount,kind\n")
+    result = run_cli("ingest", str(tmp_path), "--bulk", env=_env(NEO4J_URI="bolt://127.0.0.1:1"))
+    assert result.returncode == 2
+    assert "--bulk takes one file per kind (orders given more than once)" in result.stderr

@@ -1,0 +1,389 @@
+"""Validated rows staged as input files for Neo4j's offline bulk importer (first loads only).
+
+The checks and reject reasons are those of the transactional path (ingest.load) for a database
+that holds nothing yet: the same pass 1 for distributors and its tree checks, references
+resolved against what this run accepted, duplicates found by id hash. Customers, orders and
+commissions are read once: accepted rows are staged as they come, and the rare duplicates
+found at the end of a file are taken out of the staged files again. Derived values (depth,
+root, subtree interval, totals by kind) are computed here, so the importer writes each
+distributor once, complete.
+
+Memory: per distributor an index entry and nine 8-byte numbers, per customer a set entry, per
+order one 8-byte id hash; everything else streams.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ingest.derive import number_forest
+from ingest.formats import ORDER_KINDS, BadValue
+from ingest.genealogy import check_tree
+from ingest.load import LoadOptions
+from ingest.reader import CsvFile
+from ingest.references import References
+from ingest.report import FileReport, RejectWriter
+from ingest.scan import Duplicates, find_duplicates, record_of, scan_file, width_problem
+
+# The importer's files: name -> (label or type, header). `line:IGNORE` keeps the input line of
+# each staged row, so that a row found to be a duplicate can be taken out again.
+LINE = "line:IGNORE"
+DISTRIBUTOR_BASE = ["name", "country", "rank", "status", "joined_on", "left_on"]
+DERIVED = [
+    "depth",
+    "pre",
+    "post",
+    "root_id",
+    "order_count",
+    "retail_cents",
+    "personal_cents",
+    "starter_kit_cents",
+    "commission_count",
+    "commission_cents",
+]
+NODE_FILES = {
+    "Distributor": [
+        "id:ID(Distributor)",
+        *(f"{c}:date" if c.endswith("_on") else c for c in DISTRIBUTOR_BASE),
+        *(c if c == "root_id" else f"{c}:long" for c in DERIVED),
+    ],
+    "Customer": ["id:ID(Customer)", "joined_on:date", LINE],
+    "Order": [
+        "id:ID(Order)",
+        "ordered_on:date",
+        "amount_cents:long",
+        "volume_cents:long",
+        "kind",
+        LINE,
+    ],
+    "Commission": ["id:ID(Commission)", "period", "amount_cents:long", "type", LINE],
+}
+RELATIONSHIP_FILES = {
+    "SPONSORED_BY": ["Distributor", "Distributor", []],
+    "PLACED_UNDER": ["Distributor", "Distributor", ["leg"]],
+    "REFERRED_BY": ["Customer", "Distributor", [LINE]],
+    "PLACED_BY": ["Order", "Distributor", [LINE]],
+    "FOR": ["Order", "Customer", [LINE]],
+    "PAID_TO": ["Commission", "Distributor", [LINE]],
+    "SOURCED_FROM": ["Commission", "Distributor", [LINE]],
+    "FOR_ORDER": ["Commission", "Order", [LINE]],
+}
+# The staged files a kind writes, for taking rows out again.
+FILES_OF_KIND = {
+    "customers": ("Customer", "REFERRED_BY"),
+    "orders": ("Order", "PLACED_BY", "FOR"),
+    "commissions": ("Commission", "PAID_TO", "SOURCED_FROM", "FOR_ORDER"),
+}
+PARTIAL = "Distributor.partial"  # distributors before their derived values are known
+
+# Totals columns, in DERIVED order after the tree numbers.
+ORDER_COUNT, COMMISSION_COUNT, COMMISSION_CENTS = 0, 4, 5
+KIND_COLUMN = {kind: 1 + i for i, kind in enumerate(ORDER_KINDS)}  # retail, personal, kit
+
+
+def _header(name: str) -> list[str]:
+    if name in NODE_FILES:
+        return NODE_FILES[name]
+    start, end, extra = RELATIONSHIP_FILES[name]
+    return [f":START_ID({start})", f":END_ID({end})", *extra]
+
+
+class Stage:
+    """The importer's input: per file a header file and a headerless data file, in one folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._handles: dict[str, object] = {}
+        self._writers: dict[str, csv.writer] = {}
+        self.multiline = False  # a value holds a line break: the importer must be told
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.csv"
+
+    def writer(self, name: str):
+        if name not in self._writers:
+            handle = open(self.path(name), "w", encoding="utf-8", newline="")
+            self._handles[name] = handle
+            self._writers[name] = csv.writer(handle, lineterminator="\n")
+        return self._writers[name]
+
+    def write(self, name: str, row: list) -> None:
+        self.writer(name).writerow(row)
+
+    def close(self, name: str | None = None) -> None:
+        for key in [name] if name else list(self._handles):
+            handle = self._handles.pop(key, None)
+            self._writers.pop(key, None)
+            if handle is not None:
+                handle.close()
+
+    def drop_lines(self, names: tuple[str, ...], lines: set[int]) -> set[int]:
+        """Take the rows staged from these input lines out of the files; return the lines
+        found in the first (node) file, i.e. the ones that had been staged."""
+        found: set[int] = set()
+        for position, name in enumerate(names):
+            self.close(name)
+            source = self.path(name)
+            if not source.exists():
+                continue
+            kept = source.with_suffix(".kept")
+            with (
+                open(source, encoding="utf-8", newline="") as reader,
+                open(kept, "w", encoding="utf-8", newline="") as out,
+            ):
+                writer = csv.writer(out, lineterminator="\n")
+                for row in csv.reader(reader):
+                    line = int(row[-1])
+                    if line in lines:
+                        if position == 0:
+                            found.add(line)
+                        continue
+                    writer.writerow(row)
+            os.replace(kept, source)
+        return found
+
+    def import_args(self) -> list[str]:
+        args = []
+        for name in [*NODE_FILES, *RELATIONSHIP_FILES]:
+            data = self.path(name)
+            if not data.exists():
+                continue
+            header = self.folder / f"{name}.header.csv"
+            header.write_text(",".join(_header(name)) + "\n", encoding="utf-8")
+            option = "--nodes" if name in NODE_FILES else "--relationships"
+            args.append(f"{option}={name}={header},{data}")
+        if self.multiline:
+            args.append("--multiline-fields=true")
+        return args
+
+
+class BulkStager:
+    """Stages the files of one run; remembers what it accepted and rejected across files."""
+
+    def __init__(
+        self,
+        options: LoadOptions,
+        folder: Path,
+        advance: Callable[[int], None] = lambda rows: None,
+    ):
+        self.options = options
+        self.advance = advance
+        self.stage = Stage(folder)
+        self.references = References()
+        self.distributors: dict[str, int] = {}  # accepted id -> row index
+        self.customers: set[str] = set()
+        self.order_hashes = np.empty(0, dtype=np.int64)  # sorted, of the accepted orders
+        self.numbers = np.zeros((0, 4), dtype=np.int64)  # depth, pre, post, root index
+        self.totals = np.zeros((0, 6), dtype=np.int64)
+
+    def stage_file(self, csv_file: CsvFile, report: FileReport) -> None:
+        folder = self.options.rejects_dir or csv_file.path.parent
+        rejects = RejectWriter(csv_file.path, csv_file.header, folder, report)
+        try:
+            if csv_file.spec.kind == "distributors":
+                self._distributors(csv_file, report, rejects)
+            else:
+                self._facts(csv_file, report, rejects)
+        finally:
+            rejects.close()
+
+    # --- distributors --------------------------------------------------------------------
+
+    def _distributors(self, csv_file: CsvFile, report: FileReport, rejects) -> None:
+        scan = scan_file(csv_file, report, self.options.latest)
+        tree_rejects = check_tree(
+            scan.sponsors,
+            {d: p for d, (p, _) in scan.placements.items() if p is not None},
+            {},
+            scan.rejected_ids,
+        )
+        for line, fields in csv_file.rows():
+            self.advance(1)
+            if line in scan.rejected:
+                rejects.reject(line, fields, scan.rejected[line])
+                continue
+            record = record_of(csv_file, fields, self.options.latest)
+            if record["id"] in tree_rejects:
+                rejects.reject(line, fields, tree_rejects[record["id"]])
+            elif line in scan.collapsed:
+                report.count(collapsed=1, loaded=1)
+            else:
+                self.distributors[record["id"]] = len(self.distributors)
+                self.stage.write(PARTIAL, [record["id"], *(record[c] for c in DISTRIBUTOR_BASE)])
+                report.count(created=1, loaded=1)
+        self.stage.close(PARTIAL)
+        self.stage.multiline |= csv_file.multiline
+        for did, reason in {**scan.rejected_ids, **tree_rejects}.items():
+            self.references.rejected_distributors.setdefault(did, reason)
+        sponsors = scan.sponsors
+        for did in tree_rejects:
+            sponsors.pop(did, None)
+        for did, sponsor in sponsors.items():
+            if sponsor is not None:
+                self.stage.write("SPONSORED_BY", [did, sponsor])
+        for did, (parent, leg) in scan.placements.items():
+            if did not in tree_rejects and parent is not None:
+                self.stage.write("PLACED_UNDER", [did, parent, leg])
+        self.stage.close()
+        del scan
+        self.numbers = np.zeros((len(self.distributors), 4), dtype=np.int64)
+        for did, (depth, pre, post, root) in number_forest(sponsors).items():
+            self.numbers[self.distributors[did]] = (depth, pre, post, self.distributors[root])
+        self.totals = np.zeros((len(self.distributors), 6), dtype=np.int64)
+
+    # --- customers, orders, commissions ----------------------------------------------------
+
+    def _facts(self, csv_file: CsvFile, report: FileReport, rejects) -> None:
+        """One pass: rows are checked and staged as they come; duplicates are settled after."""
+        width = len(csv_file.header)
+        id_hashes = array("q")
+        refused_hashes = array("q")  # of rows rejected for a reference
+        batch: list[tuple[int, list[str], dict]] = []
+        for line, fields in csv_file.rows():
+            report.read += 1
+            self.advance(1)
+            if len(fields) != width:
+                rejects.reject(line, fields, width_problem(fields, width))
+                continue
+            try:
+                record = record_of(csv_file, fields, self.options.latest)
+            except BadValue as error:
+                rejects.reject(line, fields, str(error))
+                continue
+            id_hashes.append(hash(record["id"]))
+            batch.append((line, fields, record))
+            if len(batch) >= self.options.batch_size:
+                self._stage_batch(csv_file.spec.kind, batch, rejects, report, refused_hashes)
+                batch = []
+        self._stage_batch(csv_file.spec.kind, batch, rejects, report, refused_hashes)
+        self.stage.close()
+        self.stage.multiline |= csv_file.multiline
+        duplicates = find_duplicates(csv_file, id_hashes, self.options.latest)
+        if duplicates.collapsed or duplicates.conflicting:
+            self._settle(csv_file.spec.kind, duplicates, rejects, report)
+        if csv_file.spec.kind == "orders":
+            gone = [*refused_hashes, *(hash(i) for i in duplicates.conflicting_ids)]
+            staged = np.setdiff1d(np.frombuffer(id_hashes, dtype=np.int64), gone)
+            self.order_hashes = np.union1d(self.order_hashes, staged)
+
+    def _present_orders(self, batch) -> set[str]:
+        ids = [record["order_id"] for _, _, record in batch if record.get("order_id")]
+        if not ids or not len(self.order_hashes):
+            return set()
+        hashes = np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
+        where = np.minimum(np.searchsorted(self.order_hashes, hashes), len(self.order_hashes) - 1)
+        hit = self.order_hashes[where] == hashes
+        return {i for i, found in zip(ids, hit, strict=True) if found}
+
+    def _stage_batch(self, kind, batch, rejects, report, refused_hashes: array) -> None:
+        present = {
+            "distributors": self.distributors,
+            "customers": self.customers,
+            "orders": self._present_orders(batch) if kind == "commissions" else set(),
+        }
+        accepted = []
+        for line, fields, record in batch:
+            problem = self.references.problem(record, present)
+            if problem is None:
+                accepted.append((line, record))
+                continue
+            rejects.reject(line, fields, problem)
+            refused_hashes.append(hash(record["id"]))
+            if kind == "customers":
+                self.references.rejected_customers.setdefault(record["id"], problem)
+        if not accepted:
+            return
+        getattr(self, f"_write_{kind}")(accepted)
+        self._add_totals(kind, [record for _, record in accepted], 1)
+        report.count(created=len(accepted), loaded=len(accepted))
+
+    def _write_customers(self, accepted) -> None:
+        nodes, referred = self.stage.writer("Customer"), self.stage.writer("REFERRED_BY")
+        for line, r in accepted:
+            self.customers.add(r["id"])
+            nodes.writerow((r["id"], r["joined_on"], line))
+            if r["referred_by"] is not None:
+                referred.writerow((r["id"], r["referred_by"], line))
+
+    def _write_orders(self, accepted) -> None:
+        nodes, placed = self.stage.writer("Order"), self.stage.writer("PLACED_BY")
+        sold_to = self.stage.writer("FOR")
+        for line, r in accepted:
+            oid = r["id"]
+            nodes.writerow(
+                (oid, r["ordered_on"], r["amount_cents"], r["volume_cents"], r["kind"], line)
+            )
+            placed.writerow((oid, r["distributor_id"], line))
+            if r["customer_id"] is not None:
+                sold_to.writerow((oid, r["customer_id"], line))
+
+    def _write_commissions(self, accepted) -> None:
+        nodes, paid = self.stage.writer("Commission"), self.stage.writer("PAID_TO")
+        sources, orders = self.stage.writer("SOURCED_FROM"), self.stage.writer("FOR_ORDER")
+        for line, r in accepted:
+            cid = r["id"]
+            nodes.writerow((cid, r["period"], r["amount_cents"], r["type"], line))
+            paid.writerow((cid, r["earner_id"], line))
+            if r["source_id"] is not None:
+                sources.writerow((cid, r["source_id"], line))
+            if r["order_id"] is not None:
+                orders.writerow((cid, r["order_id"], line))
+
+    def _add_totals(self, kind: str, records: list[dict], sign: int) -> None:
+        """Add (sign 1) or take back (-1) the records' amounts in their owners' totals."""
+        if kind == "customers" or not records:
+            return
+        if kind == "orders":
+            owners = [self.distributors[r["distributor_id"]] for r in records]
+            columns = [KIND_COLUMN[r["kind"]] for r in records]
+            count_column = ORDER_COUNT
+        else:
+            owners = [self.distributors[r["earner_id"]] for r in records]
+            columns = [COMMISSION_CENTS] * len(records)
+            count_column = COMMISSION_COUNT
+        cents = np.fromiter((sign * r["amount_cents"] for r in records), dtype=np.int64)
+        np.add.at(self.totals, (owners, columns), cents)
+        np.add.at(self.totals, (owners, [count_column] * len(records)), sign)
+
+    def _settle(self, kind: str, duplicates: Duplicates, rejects, report) -> None:
+        """Take exact repeats and conflicting duplicates out of the staged files.
+
+        Lines already rejected for a missing reference stay rejected with that reason."""
+        dropped = self.stage.drop_lines(
+            FILES_OF_KIND[kind], duplicates.collapsed | set(duplicates.conflicting)
+        )
+        self._add_totals(kind, [duplicates.rows[line][1] for line in dropped], -1)
+        for line in sorted(dropped):
+            fields, _ = duplicates.rows[line]
+            if line in duplicates.collapsed:
+                report.count(collapsed=1, created=-1)
+            else:
+                report.count(loaded=-1, created=-1)
+                rejects.reject(line, fields, duplicates.conflicting[line])
+        if kind == "customers":
+            self.customers.difference_update(duplicates.conflicting_ids)
+
+    # --- the end -------------------------------------------------------------------------
+
+    def finish(self) -> list[str]:
+        """Write the distributors with their derived values; return the importer's arguments."""
+        ids = list(self.distributors)
+        partial = self.stage.path(PARTIAL)
+        if partial.exists():
+            with open(partial, encoding="utf-8", newline="") as reader:
+                for index, row in enumerate(csv.reader(reader)):
+                    depth, pre, post, root = self.numbers[index].tolist()
+                    self.stage.write(
+                        "Distributor",
+                        [*row, depth, pre, post, ids[root], *self.totals[index].tolist()],
+                    )
+            partial.unlink()
+        self.stage.close()
+        return self.stage.import_args()
