@@ -15,6 +15,7 @@ import typer
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 from pydantic import ValidationError
 
+from downline import cli_analytics
 from downline.cli_ingest import demo_app, ingest_app
 from downline.connection import connected, explain_failure
 from downline.errors import DownlineError
@@ -34,6 +35,7 @@ db_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(demo_app, name="demo")
+cli_analytics.register(app)
 
 
 def _settings(ctx: typer.Context) -> Settings:

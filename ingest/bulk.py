@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.derive import number_forest
+from downline.forest import number_forest
 from ingest.formats import ORDER_KINDS, BadValue
 from ingest.genealogy import check_tree
 from ingest.load import LoadOptions

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from ingest.derive import number_forest
+from downline.forest import number_forest
 
 
 def _brute_force(sponsors):

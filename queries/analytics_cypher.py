@@ -1,0 +1,141 @@
+"""Every Cypher statement of the analytics, as constants; values arrive only as $parameters.
+
+Subtrees are pre-order intervals (`r.pre <= d.pre <= r.post`, a range-index seek) and levels are
+stored depths minus the root's, so no statement walks a variable-length pattern downwards.
+Statements come in pairs where it pays: `*_ALL` for the whole network, `*_SUBTREE` for one.
+Period bounds are always given ($date_from/$date_to for orders, $period_from/$period_to for
+commissions); with no period filter the stored per-distributor totals are read instead.
+"""
+
+ROOT = """
+MATCH (r:Distributor {id: $root})
+RETURN r.id AS id, r.depth AS depth, r.pre AS pre, r.post AS post
+"""
+
+_IN_SUBTREE = "d.pre >= $pre AND d.pre <= $post"
+_STATUS = "($active_only = false OR d.status = 'active')"
+
+# --- levels ------------------------------------------------------------------------------
+
+_LEVELS_FROM_TOTALS = """
+WITH d.depth - $base AS level,
+     d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+     d.commission_cents AS commissions,
+     COUNT { (d)<-[:SPONSORED_BY]-(:Distributor) } AS recruits
+RETURN level, count(*) AS distributors, sum(revenue) AS revenue_cents,
+       sum(commissions) AS commission_cents, avg(recruits) AS avg_recruits,
+       max(recruits) AS max_recruits
+ORDER BY level
+"""
+
+LEVELS_TOTALS_ALL = f"MATCH (d:Distributor) WHERE {_STATUS}" + _LEVELS_FROM_TOTALS
+LEVELS_TOTALS_SUBTREE = (
+    f"MATCH (d:Distributor) WHERE {_IN_SUBTREE} AND {_STATUS}" + _LEVELS_FROM_TOTALS
+)
+
+# One row per distributor with what a period and a status filter leave of its activity; the
+# general path (period filters, the tree as of a date) aggregates these in pandas.
+_PER_DISTRIBUTOR = """
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+CALL (d) {
+  OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
+  WHERE o.ordered_on >= $date_from AND o.ordered_on <= $date_to
+  RETURN sum(CASE o.kind WHEN 'retail' THEN o.amount_cents ELSE 0 END) AS retail_cents,
+         sum(CASE o.kind WHEN 'personal' THEN o.amount_cents ELSE 0 END) AS personal_cents,
+         sum(CASE o.kind WHEN 'starter_kit' THEN o.amount_cents ELSE 0 END) AS starter_kit_cents
+}
+CALL (d) {
+  OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
+  WHERE c.period >= $period_from AND c.period <= $period_to
+  RETURN sum(c.amount_cents) AS commission_cents
+}
+RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS post,
+       d.joined_on AS joined_on, d.left_on AS left_on, d.status AS status, d.rank AS rank,
+       retail_cents, personal_cents, starter_kit_cents, commission_cents
+"""
+PER_DISTRIBUTOR_ALL = "MATCH (d:Distributor)" + _PER_DISTRIBUTOR
+PER_DISTRIBUTOR_SUBTREE = f"MATCH (d:Distributor) WHERE {_IN_SUBTREE}" + _PER_DISTRIBUTOR
+
+# Sponsor changes after a date, to put the tree back as it stood then.
+CHANGES_AFTER = """
+MATCH (x:SponsorChange) WHERE x.changed_on > $as_of
+RETURN x.distributor_id AS id, x.from_id AS from_id, x.changed_on AS changed_on
+ORDER BY x.changed_on
+"""
+
+# --- money flows -------------------------------------------------------------------------
+
+# Commission amounts by (source, earner); levels are attached in Python from the tree asked for.
+COMMISSION_PAIRS = """
+MATCH (c:Commission)-[:PAID_TO]->(e:Distributor)
+WHERE c.period >= $period_from AND c.period <= $period_to
+OPTIONAL MATCH (c)-[:SOURCED_FROM]->(s:Distributor)
+RETURN e.id AS earner_id, s.id AS source_id, sum(c.amount_cents) AS cents, count(c) AS commissions
+"""
+
+ORDERS_BY_ACCOUNT_AND_KIND = """
+MATCH (o:Order)-[:PLACED_BY]->(d:Distributor)
+WHERE o.ordered_on >= $date_from AND o.ordered_on <= $date_to
+RETURN d.id AS id, o.kind AS kind, sum(o.amount_cents) AS cents, count(o) AS orders
+"""
+
+# --- compliance --------------------------------------------------------------------------
+
+# Each commission classified by what triggered it: its order's kind when it names one.
+COMMISSIONS_BY_TRIGGER = """
+MATCH (c:Commission)-[:PAID_TO]->(e:Distributor)
+WHERE c.period >= $period_from AND c.period <= $period_to
+OPTIONAL MATCH (c)-[:FOR_ORDER]->(o:Order)
+RETURN e.id AS earner_id, c.type AS type, o.kind AS order_kind,
+       sum(c.amount_cents) AS cents
+"""
+
+# Personal purchases by day of month and month length, for end-of-period bunching.
+PERSONAL_BY_DAY = """
+MATCH (o:Order)-[:PLACED_BY]->(d:Distributor)
+WHERE o.kind = 'personal' AND o.ordered_on >= $date_from AND o.ordered_on <= $date_to
+RETURN d.id AS id, o.ordered_on.day AS day,
+       date.truncate('month', o.ordered_on) + duration({months: 1}) - duration({days: 1})
+         AS month_end,
+       sum(o.amount_cents) AS cents
+"""
+
+DATA_SPAN = """
+MATCH (c:Commission) RETURN min(c.period) AS first_period, max(c.period) AS last_period
+"""
+
+# --- one distributor ---------------------------------------------------------------------
+
+# The upline is a chain (one sponsor each), so this pattern has exactly one match per length.
+UPLINE = """
+MATCH (d:Distributor {id: $id})
+MATCH (d)-[:SPONSORED_BY]->{1,}(u:Distributor)
+RETURN u.id AS id, u.name AS name, u.rank AS rank, u.status AS status, u.depth AS depth
+ORDER BY u.depth DESC
+"""
+
+DISTRIBUTOR = """
+MATCH (d:Distributor {id: $id})
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN d.id AS id, d.name AS name, d.country AS country, d.rank AS rank, d.status AS status,
+       d.joined_on AS joined_on, d.left_on AS left_on, d.depth AS depth, d.root_id AS root_id,
+       s.id AS sponsor_id, d.pre AS pre, d.post AS post,
+       d.order_count AS order_count, d.retail_cents AS retail_cents,
+       d.personal_cents AS personal_cents, d.starter_kit_cents AS starter_kit_cents,
+       d.commission_count AS commission_count, d.commission_cents AS commission_cents,
+       COUNT { (d)<-[:SPONSORED_BY]-(:Distributor) } AS frontline
+"""
+
+DOWNLINE_SUMMARY = """
+MATCH (x:Distributor) WHERE x.pre > $pre AND x.pre <= $post
+RETURN count(x) AS size, max(x.depth) AS deepest,
+       sum(CASE x.status WHEN 'active' THEN 1 ELSE 0 END) AS active,
+       sum(x.retail_cents + x.personal_cents + x.starter_kit_cents) AS revenue_cents,
+       sum(x.commission_cents) AS commission_cents
+"""
+
+COMMISSIONS_OF = """
+MATCH (d:Distributor {id: $id})<-[:PAID_TO]-(c:Commission)
+RETURN c.type AS type, count(c) AS commissions, sum(c.amount_cents) AS cents
+ORDER BY type
+"""

@@ -1,0 +1,194 @@
+"""Analytics against the real Neo4j, each figure checked against pandas over the same CSVs."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from ingest.generate import generate
+from queries.distributor import distributor_profile
+from queries.earnings import earnings
+from queries.filters import NO_FILTERS, Filters
+from queries.flows import flows
+from queries.levels import levels
+from tests.support.expected import cents, depths, read
+from tests.support.servers import run_cli, settings_env, wipe
+
+NETWORKS = [("pyramid", 11, 900), ("retail", 12, 700), ("pyramid", 5, 400)]
+
+
+@pytest.fixture(scope="module", params=NETWORKS, ids=lambda p: f"{p[0]}-{p[1]}")
+def network(request, driver, server_settings, tmp_path_factory):
+    profile, seed, size = request.param
+    folder = tmp_path_factory.mktemp(f"net-{profile}-{seed}")
+    generate(folder, size, 18, seed=seed, profile=profile)
+    wipe(driver, server_settings)
+    env = _env(server_settings)
+    result = run_cli("ingest", str(folder), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
+def _env(settings):
+    return settings_env(settings)
+
+
+class Expected:
+    """The network as pandas sees it in the CSV files."""
+
+    def __init__(self, folder, filters: Filters = NO_FILTERS):
+        self.dist = read(folder, "distributors")
+        self.level = depths(self.dist)
+        orders = read(folder, "orders").assign(cents=lambda f: cents(f.amount))
+        comms = read(folder, "commissions").assign(cents=lambda f: cents(f.amount))
+        p = filters.params()
+        orders = orders[
+            (orders.ordered_on >= p["date_from"].isoformat())
+            & (orders.ordered_on <= p["date_to"].isoformat())
+        ]
+        comms = comms[(comms.period >= p["period_from"]) & (comms.period <= p["period_to"])]
+        self.orders, self.comms = orders, comms
+        self.sponsor = dict(zip(self.dist.distributor_id, self.dist.sponsor_id, strict=True))
+        self.children = defaultdict(list)
+        for did, sponsor in self.sponsor.items():
+            if sponsor:
+                self.children[sponsor].append(did)
+
+    def subtree(self, root: str) -> list[str]:
+        found, stack = [], [root]
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(self.children[node])
+        return found
+
+    def levels(self, root: str | None = None, active_only=False) -> pd.DataFrame:
+        ids = self.subtree(root) if root else list(self.sponsor)
+        base = self.level[root] if root else 0
+        table = pd.DataFrame({"id": ids})
+        status = dict(zip(self.dist.distributor_id, self.dist.status, strict=True))
+        table["recruits"] = table.id.map(lambda d: len(self.children[d]))
+        if active_only:
+            table = table[table.id.map(status) == "active"]
+        table["level"] = table.id.map(self.level) - base
+        table["revenue"] = table.id.map(self.orders.groupby("distributor_id").cents.sum())
+        table["commissions"] = table.id.map(self.comms.groupby("earner_id").cents.sum())
+        return (
+            table.fillna(0)
+            .groupby("level")
+            .agg(
+                distributors=("id", "size"),
+                revenue=("revenue", "sum"),
+                commissions=("commissions", "sum"),
+                avg=("recruits", "mean"),
+                max=("recruits", "max"),
+            )
+            .reset_index()
+        )
+
+
+def _check_levels(got, want):
+    assert got.level.tolist() == want.level.tolist()
+    assert got.distributors.tolist() == want.distributors.tolist()
+    assert got.revenue_cents.tolist() == want.revenue.astype(int).tolist()
+    assert got.commission_cents.tolist() == want.commissions.astype(int).tolist()
+    assert got.max_recruits.tolist() == want["max"].tolist()
+    assert got.avg_recruits.tolist() == pytest.approx(want["avg"].tolist())
+    total = want.revenue.sum()
+    assert got.revenue_share.tolist() == pytest.approx((want.revenue / total).tolist())
+
+
+def test_levels_of_the_whole_network_and_of_subtrees(driver, server_settings, network):
+    db = server_settings.neo4j_database
+    expected = Expected(network)
+    _check_levels(levels(driver, db).table, expected.levels())
+    _check_levels(
+        levels(driver, db, filters=Filters(active_only=True)).table,
+        expected.levels(active_only=True),
+    )
+    frontline = [d for d, s in expected.sponsor.items() if s and not expected.sponsor[s]]
+    biggest = max(frontline, key=lambda d: len(expected.subtree(d)))
+    _check_levels(levels(driver, db, biggest).table, expected.levels(biggest))
+
+
+def test_levels_within_a_period(driver, server_settings, network):
+    filters = Filters(date_from=date(2025, 3, 10), date_to=date(2025, 9, 20))
+    got = levels(driver, server_settings.neo4j_database, filters=filters).table
+    _check_levels(got, Expected(network, filters).levels())
+
+
+def test_the_levels_command_prints_json_in_currency_units(server_settings, network):
+    result = run_cli("levels", "--format", "json", env=_env(server_settings))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    want = Expected(network).levels()
+    assert document["root"] is None
+    assert [row["distributors"] for row in document["levels"]] == want.distributors.tolist()
+    revenue = [row["revenue"] for row in document["levels"]]
+    assert revenue == [f"{int(c) // 100}.{int(c) % 100:02d}" for c in want.revenue]
+    assert {"revenue_share", "commissions", "commission_share"} <= set(document["levels"][0])
+
+
+def test_flows_by_source_and_earner_level(driver, server_settings, network):
+    got = flows(driver, server_settings.neo4j_database)
+    expected = Expected(network)
+    comms = expected.comms.assign(
+        earner_level=expected.comms.earner_id.map(expected.level),
+        source_level=expected.comms.source_id.map(lambda s: expected.level.get(s, -1)),
+    )
+    want = comms.groupby(["source_level", "earner_level"]).cents.sum().to_dict()
+    have = {
+        (-1 if pd.isna(r.source_level) else int(r.source_level), int(r.earner_level)): int(
+            r.commission_cents
+        )
+        for r in got.by_level.itertuples()
+    }
+    assert have == want
+    sourced = comms[comms.source_level >= 0]
+    gaps = (sourced.source_level - sourced.earner_level).groupby(
+        sourced.source_level - sourced.earner_level
+    )
+    assert dict(zip(got.by_gap.gap, got.by_gap.commission_cents, strict=True)) == {
+        gap: int(sourced.cents[group.index].sum()) for gap, group in gaps
+    }
+    orders = expected.orders.assign(level=expected.orders.distributor_id.map(expected.level))
+    want_entering = orders.groupby(["level", "kind"]).cents.sum().to_dict()
+    assert {(r.level, r.kind): r.cents for r in got.entering.itertuples()} == want_entering
+
+
+def test_earnings_bands_and_concentration(driver, server_settings, network):
+    got = earnings(driver, server_settings.neo4j_database)
+    expected = Expected(network)
+    per = expected.dist.distributor_id.map(expected.comms.groupby("earner_id").cents.sum())
+    per = per.fillna(0).astype(int)
+    edges = [-1, 0, 9_999, 99_999, 999_999, 9_999_999, float("inf")]
+    counts = pd.cut(per, edges).value_counts(sort=False).tolist()
+    assert got.bands.participants.tolist() == counts
+    assert got.participants == len(per) and got.total_cents == per.sum()
+    assert got.median_cents == per.median()
+    top = per.sort_values(ascending=False)
+    assert got.top_10_share == pytest.approx(
+        top.iloc[: max(1, round(len(top) * 0.1))].sum() / top.sum()
+    )
+
+
+def test_one_distributor(driver, server_settings, network):
+    expected = Expected(network)
+    did = max(expected.sponsor, key=lambda d: (expected.level[d], d))
+    profile = distributor_profile(driver, server_settings.neo4j_database, did)
+    chain, node = [], expected.sponsor[did]
+    while node:
+        chain.append(node)
+        node = expected.sponsor[node]
+    assert profile.upline.id.tolist() == chain
+    sponsor = expected.sponsor[did]
+    assert profile.details["sponsor_id"] == sponsor
+    mid = distributor_profile(driver, server_settings.neo4j_database, sponsor)
+    assert mid.downline["size"] == len(expected.subtree(sponsor)) - 1
+    own = expected.orders[expected.orders.distributor_id == did]
+    personal = own[own.kind == "personal"].cents.sum()
+    assert profile.details["personal_cents"] == personal
