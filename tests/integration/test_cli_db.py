@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 from pathlib import Path
@@ -123,3 +124,5 @@ def test_readme_quick_example_runs(spare_settings, tmp_path):
     assert Path(spare_settings.data_dir, "data", "databases", "neo4j").is_dir()
     assert "distributors: 2000" in outputs["db counts"]
     assert "succeeded" in outputs["ingest history"]
+    per_level = json.loads(outputs["levels --format"])["levels"]
+    assert sum(row["distributors"] for row in per_level) == 2000
