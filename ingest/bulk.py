@@ -40,6 +40,7 @@ DERIVED = [
     "pre",
     "post",
     "root_id",
+    "recruits",
     "order_count",
     "retail_cents",
     "personal_cents",
@@ -82,7 +83,7 @@ FILES_OF_KIND = {
 }
 PARTIAL = "Distributor.partial"  # distributors before their derived values are known
 
-# Totals columns, in DERIVED order after the tree numbers.
+# Totals columns, in DERIVED order after the tree numbers and recruits.
 ORDER_COUNT, COMMISSION_COUNT, COMMISSION_CENTS = 0, 4, 5
 KIND_COLUMN = {kind: 1 + i for i, kind in enumerate(ORDER_KINDS)}  # retail, personal, kit
 
@@ -180,7 +181,7 @@ class BulkStager:
         self.distributors: dict[str, int] = {}  # accepted id -> row index
         self.customers: set[str] = set()
         self.order_hashes = np.empty(0, dtype=np.int64)  # sorted, of the accepted orders
-        self.numbers = np.zeros((0, 4), dtype=np.int64)  # depth, pre, post, root index
+        self.numbers = np.zeros((0, 5), dtype=np.int64)  # depth, pre, post, root index, recruits
         self.totals = np.zeros((0, 6), dtype=np.int64)
 
     def stage_file(self, csv_file: CsvFile, report: FileReport) -> None:
@@ -233,9 +234,12 @@ class BulkStager:
                 self.stage.write("PLACED_UNDER", [did, parent, leg])
         self.stage.close()
         del scan
-        self.numbers = np.zeros((len(self.distributors), 4), dtype=np.int64)
+        self.numbers = np.zeros((len(self.distributors), 5), dtype=np.int64)
         for did, (depth, pre, post, root) in number_forest(sponsors).items():
-            self.numbers[self.distributors[did]] = (depth, pre, post, self.distributors[root])
+            self.numbers[self.distributors[did], :4] = (depth, pre, post, self.distributors[root])
+        for sponsor in sponsors.values():
+            if sponsor is not None:
+                self.numbers[self.distributors[sponsor], 4] += 1
         self.totals = np.zeros((len(self.distributors), 6), dtype=np.int64)
 
     # --- customers, orders, commissions ----------------------------------------------------
@@ -379,10 +383,10 @@ class BulkStager:
         if partial.exists():
             with open(partial, encoding="utf-8", newline="") as reader:
                 for index, row in enumerate(csv.reader(reader)):
-                    depth, pre, post, root = self.numbers[index].tolist()
+                    depth, pre, post, root, recruits = self.numbers[index].tolist()
                     self.stage.write(
                         "Distributor",
-                        [*row, depth, pre, post, ids[root], *self.totals[index].tolist()],
+                        [*row, depth, pre, post, ids[root], recruits, *self.totals[index].tolist()],
                     )
             partial.unlink()
         self.stage.close()

@@ -23,7 +23,7 @@ from downline.errors import DownlineError
 from downline.localdb import LocalNeo4j
 from downline.schema import init_schema
 from downline.settings import Settings
-from ingest import cypher, runs
+from ingest import cypher, derive, runs
 from ingest.bulk import BulkStager
 from ingest.pipeline import Input, each_file, new_run
 from ingest.progress import ProgressReporter
@@ -96,6 +96,7 @@ def run_bulk_ingest(
             server.start()
             with driver_for(settings) as driver:
                 init_schema(driver, database, wait_seconds=3600)
+                derive.refresh_level_totals(driver, database)
                 driver.execute_query(cypher.RESTORE_RUNS, runs=history, database_=database)
                 report.derived["import_seconds"] = round(time.monotonic() - began, 3)
                 report.status = "finished_with_rejects" if report.rejected else "succeeded"

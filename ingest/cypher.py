@@ -180,19 +180,23 @@ REMOVE d:TotalsStale
 RETURN count(d) AS refreshed
 """
 
-TREE_STALE = "MATCH (d:TreeStale) RETURN count(d) AS stale"
+# A store written before `recruits` was derived counts as stale too.
+TREE_STALE = """
+RETURN COUNT { (:TreeStale) } + COUNT { MATCH (d:Distributor) WHERE d.recruits IS NULL } AS stale
+"""
 
 TREE_NUMBERS = """
 MATCH (d:Distributor)
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS post,
-       d.root_id AS root_id
+       d.root_id AS root_id, d.recruits AS recruits
 """
 
 SET_TREE_NUMBERS = """
 UNWIND $rows AS row
 MATCH (d:Distributor {id: row.id})
-SET d.depth = row.depth, d.pre = row.pre, d.post = row.post, d.root_id = row.root_id
+SET d.depth = row.depth, d.pre = row.pre, d.post = row.post, d.root_id = row.root_id,
+    d.recruits = row.recruits
 """
 
 CLEAR_TREE_STALE = """
@@ -200,6 +204,33 @@ MATCH (d:TreeStale)
 WITH d LIMIT $batch
 REMOVE d:TreeStale
 RETURN count(d) AS cleared
+"""
+
+# Per-level sums over the whole network, all distributors and active ones, so that the
+# network's levels are read from a few nodes instead of a million.
+REFRESH_LEVEL_TOTALS = """
+MATCH (old:LevelTotals) DELETE old
+WITH count(*) AS _
+MATCH (d:Distributor)
+WITH d.depth AS level, d.status = 'active' AS active,
+     d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+     d.commission_cents AS commissions, d.recruits AS recruits
+WITH level, active, count(*) AS n, sum(revenue) AS revenue, sum(commissions) AS commissions,
+     sum(recruits) AS recruits, max(recruits) AS most
+WITH level, collect({active: active, n: n, revenue: revenue, commissions: commissions,
+                     recruits: recruits, most: most}) AS parts
+UNWIND [false, true] AS active_only
+WITH level, active_only, [p IN parts WHERE p.active OR NOT active_only] AS kept
+WHERE size(kept) > 0
+CREATE (:LevelTotals {
+  level: level, active_only: active_only,
+  distributors: reduce(t = 0, p IN kept | t + p.n),
+  revenue_cents: reduce(t = 0, p IN kept | t + p.revenue),
+  commission_cents: reduce(t = 0, p IN kept | t + p.commissions),
+  recruits: reduce(t = 0, p IN kept | t + p.recruits),
+  max_recruits: reduce(t = 0, p IN kept | CASE WHEN p.most > t THEN p.most ELSE t END)
+})
+RETURN count(*) AS levels
 """
 
 # --- runs and the lock -------------------------------------------------------------------

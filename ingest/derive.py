@@ -3,17 +3,24 @@
 - Per distributor: order count and amounts by kind, commission count and amount.
 - Per distributor: `depth` (sponsor hops to its root), `root_id`, and a pre-order interval
   (`pre`, `post`): d is in r's subtree exactly when r.pre <= d.pre <= r.post, which a range
-  index answers without any traversal. Numbers are recomputed over the whole forest whenever
-  a distributor is added or moved (children in id order, so the numbering is deterministic),
-  and only changed values are written.
+  index answers without any traversal; and `recruits`, its number of direct recruits.
+  Numbers are recomputed over the whole forest whenever a distributor is added or moved
+  (children in id order, so the numbering is deterministic), and only changed values are
+  written.
+- Per level of the whole network: `LevelTotals` nodes (all distributors, and active ones), so
+  the network's levels are read from a few nodes; rebuilt at the end of every run.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import neo4j
 
 from downline.forest import number_forest
 from ingest import cypher
+
+TREE_FIELDS = ("depth", "pre", "post", "root_id", "recruits")
 
 
 def refresh_totals(driver: neo4j.Driver, database: str, batch: int) -> int:
@@ -24,6 +31,12 @@ def refresh_totals(driver: neo4j.Driver, database: str, batch: int) -> int:
         total += done
         if done == 0:
             return total
+
+
+def refresh_level_totals(driver: neo4j.Driver, database: str) -> int:
+    """Rebuild the per-level sums of the whole network; return how many levels there are."""
+    records, _, _ = driver.execute_query(cypher.REFRESH_LEVEL_TOTALS, database_=database)
+    return records[0]["levels"]
 
 
 def refresh_tree(driver: neo4j.Driver, database: str, batch: int) -> int:
@@ -45,15 +58,17 @@ def refresh_tree(driver: neo4j.Driver, database: str, batch: int) -> int:
                     record["pre"],
                     record["post"],
                     record["root_id"],
+                    record["recruits"],
                 )
 
         session.execute_read(read)
     numbers = number_forest(sponsors)
-    changed = [
-        {"id": did, "depth": n[0], "pre": n[1], "post": n[2], "root_id": n[3]}
-        for did, n in numbers.items()
-        if stored[did] != n
-    ]
+    recruits = Counter(s for s in sponsors.values() if s is not None)
+    changed = []
+    for did, (depth, pre, post, root) in numbers.items():
+        row = (depth, pre, post, root, recruits.get(did, 0))
+        if stored[did] != row:
+            changed.append(dict(zip(TREE_FIELDS, row, strict=True), id=did))
     for start in range(0, len(changed), batch):
         driver.execute_query(
             cypher.SET_TREE_NUMBERS, rows=changed[start : start + batch], database_=database

@@ -138,6 +138,8 @@ def _load_all(driver, settings, inputs, report, options, progress) -> None:
     with progress.phase("derived levels and subtree intervals") as advance:
         report.derived["tree"] = derive.refresh_tree(driver, database, batch)
         advance(report.derived["tree"])
+    with progress.phase("derived per-level totals") as advance:
+        advance(derive.refresh_level_totals(driver, database))
     report.derived["seconds"] = round(time.monotonic() - began, 3)
     report.status = "finished_with_rejects" if report.rejected else "succeeded"
 

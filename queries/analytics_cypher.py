@@ -21,17 +21,25 @@ _LEVELS_FROM_TOTALS = """
 WITH d.depth - $base AS level,
      d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
      d.commission_cents AS commissions,
-     COUNT { (d)<-[:SPONSORED_BY]-(:Distributor) } AS recruits
+     d.recruits AS recruits
 RETURN level, count(*) AS distributors, sum(revenue) AS revenue_cents,
        sum(commissions) AS commission_cents, avg(recruits) AS avg_recruits,
        max(recruits) AS max_recruits
 ORDER BY level
 """
 
-LEVELS_TOTALS_ALL = f"MATCH (d:Distributor) WHERE {_STATUS}" + _LEVELS_FROM_TOTALS
 LEVELS_TOTALS_SUBTREE = (
     f"MATCH (d:Distributor) WHERE {_IN_SUBTREE} AND {_STATUS}" + _LEVELS_FROM_TOTALS
 )
+
+# The whole network's levels, kept by the ingest (LevelTotals).
+LEVELS_STORED = """
+MATCH (t:LevelTotals) WHERE t.active_only = $active_only
+RETURN t.level AS level, t.distributors AS distributors, t.revenue_cents AS revenue_cents,
+       t.commission_cents AS commission_cents,
+       toFloat(t.recruits) / t.distributors AS avg_recruits, t.max_recruits AS max_recruits
+ORDER BY level
+"""
 
 # One row per distributor with what a period and a status filter leave of its activity; the
 # general path (period filters, the tree as of a date) aggregates these in pandas.

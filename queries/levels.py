@@ -51,14 +51,18 @@ def levels(
             )
             .reset_index()
         )
-    else:  # the stored totals: one aggregation, no order or commission is read
-        params = {"active_only": filters.active_only, "base": found.depth if found else 0}
-        if found is None:
-            table = read(driver, database, q.LEVELS_TOTALS_ALL, **params)
-        else:
-            table = read(
-                driver, database, q.LEVELS_TOTALS_SUBTREE, pre=found.pre, post=found.post, **params
-            )
+    elif found is None:  # kept per level by the ingest
+        table = read(driver, database, q.LEVELS_STORED, active_only=filters.active_only)
+    else:  # the stored per-distributor totals: one aggregation, no order or commission read
+        table = read(
+            driver,
+            database,
+            q.LEVELS_TOTALS_SUBTREE,
+            pre=found.pre,
+            post=found.post,
+            active_only=filters.active_only,
+            base=found.depth,
+        )
     return Levels(root, _with_shares(table))
 
 
