@@ -34,7 +34,7 @@ def refresh_totals(driver: neo4j.Driver, database: str, batch: int) -> int:
 
 
 def refresh_level_totals(driver: neo4j.Driver, database: str) -> int:
-    """Rebuild the per-level sums of the whole network; return how many levels there are."""
+    """Rebuild the per-level sums of the whole network; return how many LevelTotals nodes."""
     records, _, _ = driver.execute_query(cypher.REFRESH_LEVEL_TOTALS, database_=database)
     return records[0]["levels"]
 
