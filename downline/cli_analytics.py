@@ -129,6 +129,55 @@ def register(app: typer.Typer) -> None:
             emit(fmt, result.by_rank, title="\nby rank")
             emit(fmt, pd.DataFrame([summary]), title="\nsummary")
 
+    @app.command("cohorts", help="Per join month: recruits, still active after 3/6/12 months.")
+    def cohorts_command(
+        ctx: typer.Context,
+        root: str = ROOT,
+        date_from: str = FROM,
+        date_to: str = TO,
+        active_only: bool = ACTIVE,
+        as_of: str = AS_OF,
+        fmt: str = FORMAT,
+    ) -> None:
+        from queries.cohorts import cohorts
+
+        filters = _filters(date_from, date_to, active_only, as_of)
+        settings: Settings = ctx.obj
+        with connected(settings) as driver:
+            table = cohorts(driver, settings.neo4j_database, root, filters)
+        emit(fmt, table, {"root": root, "cohorts": records(table)})
+
+    @app.command("indicators", help="Compliance indicators against their thresholds.")
+    def indicators_command(
+        ctx: typer.Context,
+        root: str = ROOT,
+        date_from: str = FROM,
+        date_to: str = TO,
+        active_only: bool = ACTIVE,
+        as_of: str = AS_OF,
+        by_earner: bool = typer.Option(False, "--by-earner", help="One row per earner instead."),
+        fmt: str = FORMAT,
+    ) -> None:
+        from queries.indicators import indicators
+
+        filters = _filters(date_from, date_to, active_only, as_of)
+        settings: Settings = ctx.obj
+        with connected(settings) as driver:
+            result = indicators(driver, settings.neo4j_database, root, filters)
+        if by_earner:
+            emit(fmt, result.by_earner, {"root": root, "earners": records(result.by_earner)})
+            return
+        table = result.table()
+        if fmt == "json":
+            document = {"root": root, "indicators": records(table), "summary": result.summary()}
+            emit(fmt, table, document)
+            return
+        emit(fmt, table.drop(columns=["detail", "source"]) if fmt == "table" else table)
+        if fmt == "table":
+            typer.echo("\nrisk summary (findings to quote, not a verdict):")
+            for line in result.summary():
+                typer.echo(f"- {line}")
+
     @app.command("distributor", help="One distributor: upline, downline summary, own figures.")
     def distributor_command(
         ctx: typer.Context,

@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 
 from ingest.generate import generate
+from queries.cohorts import cohorts
 from queries.distributor import distributor_profile
 from queries.earnings import earnings
 from queries.filters import NO_FILTERS, Filters
 from queries.flows import flows
+from queries.indicators import indicators
 from queries.levels import levels
 from tests.support.expected import cents, depths, read
 from tests.support.servers import run_cli, settings_env, wipe
@@ -192,3 +194,102 @@ def test_one_distributor(driver, server_settings, network):
     own = expected.orders[expected.orders.distributor_id == did]
     personal = own[own.kind == "personal"].cents.sum()
     assert profile.details["personal_cents"] == personal
+
+
+def _per_distributor(expected: Expected) -> pd.DataFrame:
+    table = pd.DataFrame({"id": expected.dist.distributor_id})
+    for kind in ("retail", "personal", "starter_kit"):
+        own = expected.orders[expected.orders.kind == kind].groupby("distributor_id").cents.sum()
+        table[kind] = table.id.map(own).fillna(0)
+    table["earned"] = table.id.map(expected.comms.groupby("earner_id").cents.sum()).fillna(0)
+    return table
+
+
+def test_compliance_indicators(driver, server_settings, network):
+    got = {i.key: i for i in indicators(driver, server_settings.neo4j_database).items}
+    expected = Expected(network)
+    orders, comms = expected.orders, expected.comms
+    per = _per_distributor(expected)
+
+    assert got["end_user_sales_share"].value == pytest.approx(
+        orders[orders.kind == "retail"].cents.sum() / orders.cents.sum()
+    )
+    kind_of = dict(zip(orders.order_id, orders.kind, strict=True))
+    order_kind = comms.order_id.map(kind_of)
+    recruiting = (comms.type == "recruitment") | (order_kind == "starter_kit")
+    assert got["recruitment_payout_share"].value == pytest.approx(
+        comms.cents[recruiting].sum() / comms.cents.sum()
+    )
+    retail = (comms.type == "retail_margin") | (order_kind == "retail")
+    participant = ~retail & (
+        (comms.type == "recruitment") | order_kind.isin(["personal", "starter_kit"])
+    )
+    assert got["retail_reward_share"].value == pytest.approx(
+        comms.cents[retail].sum() / (comms.cents[retail].sum() + comms.cents[participant].sum())
+    )
+    assert got["zero_earner_share"].value == pytest.approx((per.earned == 0).mean())
+    assert got["small_earner_share"].value == pytest.approx((per.earned <= 100_000).mean())
+    assert got["net_loss_rate"].value == pytest.approx(
+        (per.earned < per.personal + per.starter_kit).mean()
+    )
+    ranked = per.earned.sort_values(ascending=False)
+    assert got["top_1_percent_share"].value == pytest.approx(
+        ranked.iloc[: max(1, round(len(ranked) * 0.01))].sum() / ranked.sum()
+    )
+    personal = orders[orders.kind == "personal"]
+    stamp = pd.to_datetime(personal.ordered_on)
+    late = stamp.dt.day > stamp.dt.days_in_month - 5
+    assert got["end_of_period_buying"].value == pytest.approx(
+        personal.cents[late].sum() / personal.cents.sum()
+    )
+    for item in got.values():
+        assert item.crossed == (item.key in _crossed(got))
+
+
+def _crossed(got) -> set[str]:
+    """The thresholds, applied independently to the reported values."""
+    limits = {
+        "retail_reward_share": lambda v: v < 2 / 3,
+        "end_user_sales_share": lambda v: v < 0.8,
+        "low_customer_share_pay": lambda v: v > 0.5,
+        "recruitment_payout_share": lambda v: v > 0.5,
+        "net_loss_rate": lambda v: v > 0.5,
+        "zero_earner_share": lambda v: v > 0.5,
+        "small_earner_share": lambda v: v > 0.5,
+        "top_1_percent_share": lambda v: v >= 0.5,
+        "retention_12_months": lambda v: v < 0.4,
+        "end_of_period_buying": lambda v: v >= 2 * 5 / 30.44,
+    }
+    return {k for k, i in got.items() if i.value is not None and limits[k](i.value)}
+
+
+def test_the_customer_share_of_an_earners_own_and_downline_revenue(
+    driver, server_settings, network
+):
+    result = indicators(driver, server_settings.neo4j_database)
+    expected = Expected(network)
+    orders = expected.orders
+    top = result.by_earner.iloc[0]
+    team = set(expected.subtree(top.earner_id))
+    mine = orders[orders.distributor_id.isin(team)]
+    assert top.customer_share == pytest.approx(
+        mine[mine.kind == "retail"].cents.sum() / mine.cents.sum()
+    )
+
+
+def test_cohorts_by_join_month(driver, server_settings, network):
+    got = cohorts(driver, server_settings.neo4j_database)
+    dist = Expected(network).dist
+    month = dist.joined_on.str[:7]
+    assert dict(zip(got.cohort, got.recruits, strict=True)) == month.value_counts().to_dict()
+    joined = pd.to_datetime(dist.joined_on)
+    left = pd.to_datetime(dist.left_on.replace("", None))
+    end = max(joined.max(), left.max())
+    horizon = joined + pd.DateOffset(months=3)
+    for row in got.itertuples():
+        members = month == row.cohort
+        if horizon[members].max() <= end:
+            stayed = left[members].isna() | (left[members] > horizon[members])
+            assert row.active_after_3 == pytest.approx(stayed.mean())
+        else:
+            assert row.active_after_3 is None or pd.isna(row.active_after_3)
