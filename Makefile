@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test unit demo lint clean bench-ingest
+.PHONY: test unit demo lint clean bench-ingest bench-analytics
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ MODE ?= bulk
 bench-ingest: $(STAMP)
 	scripts/system-deps.sh
 	$(BIN)/python bench/ingest_bench.py --size $(SIZE) --mode $(MODE)
+
+## bench-analytics: warm query timings on the database `make bench-ingest SIZE=target` left
+bench-analytics: $(STAMP)
+	$(BIN)/python bench/analytics_bench.py --size target

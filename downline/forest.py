@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 
 def number_forest(sponsors: dict[str, str | None]) -> dict[str, tuple[int, int, int, str]]:
     """id -> (depth, pre, post, root_id) for a forest given as id -> sponsor id."""
@@ -33,3 +35,41 @@ def number_forest(sponsors: dict[str, str | None]) -> dict[str, tuple[int, int, 
             for child in reversed(children.get(node, ())):
                 stack.append((child, depth + 1, False))
     return numbers
+
+
+# What a distributor's downline holds, derived from its own figures (see downline_sums).
+DOWNLINE_FIELDS = (
+    "downline_size",
+    "downline_levels",
+    "downline_active",
+    "downline_revenue_cents",
+    "downline_commission_cents",
+)
+
+
+def downline_sums(pre, post, depth, parent, active, revenue, earned):
+    """Per distributor, over its downline (its subtree without itself): size, levels below it,
+    active members, revenue and commissions.
+
+    Arrays are aligned on one index; `pre`/`post` number the whole forest (0..n-1), `parent` is
+    the index of the sponsor (-1 for a root). Subtrees are pre-order intervals, so sums are two
+    prefix-sum look-ups; the deepest level below comes up the tree one level at a time.
+    """
+    pre, post, depth, parent = (np.asarray(a, dtype=np.int64) for a in (pre, post, depth, parent))
+    order = np.argsort(pre)
+
+    def below(values):
+        prefix = np.concatenate([[0], np.cumsum(np.asarray(values, dtype=np.int64)[order])])
+        return prefix[post + 1] - prefix[pre + 1]
+
+    deepest = depth.copy()
+    for level in range(int(depth.max(initial=0)), 0, -1):
+        at = np.flatnonzero((depth == level) & (parent >= 0))
+        np.maximum.at(deepest, parent[at], deepest[at])
+    return {
+        "downline_size": post - pre,
+        "downline_levels": deepest - depth,
+        "downline_active": below(active),
+        "downline_revenue_cents": below(revenue),
+        "downline_commission_cents": below(earned),
+    }

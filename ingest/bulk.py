@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from downline.forest import number_forest
+from downline.forest import DOWNLINE_FIELDS, downline_sums, number_forest
 from ingest.formats import ORDER_KINDS, BadValue
 from ingest.genealogy import check_tree
 from ingest.load import LoadOptions
@@ -47,6 +47,7 @@ DERIVED = [
     "starter_kit_cents",
     "commission_count",
     "commission_cents",
+    *DOWNLINE_FIELDS,
 ]
 NODE_FILES = {
     "Distributor": [
@@ -182,6 +183,8 @@ class BulkStager:
         self.customers: set[str] = set()
         self.order_hashes = np.empty(0, dtype=np.int64)  # sorted, of the accepted orders
         self.numbers = np.zeros((0, 5), dtype=np.int64)  # depth, pre, post, root index, recruits
+        self.parents = np.zeros(0, dtype=np.int64)  # index of the sponsor, -1 for a root
+        self.active = array("b")
         self.totals = np.zeros((0, 6), dtype=np.int64)
 
     def stage_file(self, csv_file: CsvFile, report: FileReport) -> None:
@@ -217,6 +220,7 @@ class BulkStager:
                 report.count(collapsed=1, loaded=1)
             else:
                 self.distributors[record["id"]] = len(self.distributors)
+                self.active.append(record["status"] == "active")
                 self.stage.write(PARTIAL, [record["id"], *(record[c] for c in DISTRIBUTOR_BASE)])
                 report.count(created=1, loaded=1)
         self.stage.close(PARTIAL)
@@ -237,9 +241,11 @@ class BulkStager:
         self.numbers = np.zeros((len(self.distributors), 5), dtype=np.int64)
         for did, (depth, pre, post, root) in number_forest(sponsors).items():
             self.numbers[self.distributors[did], :4] = (depth, pre, post, self.distributors[root])
-        for sponsor in sponsors.values():
+        self.parents = np.full(len(self.distributors), -1, dtype=np.int64)
+        for did, sponsor in sponsors.items():
             if sponsor is not None:
                 self.numbers[self.distributors[sponsor], 4] += 1
+                self.parents[self.distributors[did]] = self.distributors[sponsor]
         self.totals = np.zeros((len(self.distributors), 6), dtype=np.int64)
 
     # --- customers, orders, commissions ----------------------------------------------------
@@ -381,12 +387,31 @@ class BulkStager:
         ids = list(self.distributors)
         partial = self.stage.path(PARTIAL)
         if partial.exists():
+            sums = downline_sums(
+                self.numbers[:, 1],
+                self.numbers[:, 2],
+                self.numbers[:, 0],
+                self.parents,
+                np.frombuffer(self.active, dtype=np.int8),
+                self.totals[:, 1:4].sum(axis=1),
+                self.totals[:, COMMISSION_CENTS],
+            )
+            downline = np.column_stack([sums[field] for field in DOWNLINE_FIELDS])
             with open(partial, encoding="utf-8", newline="") as reader:
                 for index, row in enumerate(csv.reader(reader)):
                     depth, pre, post, root, recruits = self.numbers[index].tolist()
                     self.stage.write(
                         "Distributor",
-                        [*row, depth, pre, post, ids[root], recruits, *self.totals[index].tolist()],
+                        [
+                            *row,
+                            depth,
+                            pre,
+                            post,
+                            ids[root],
+                            recruits,
+                            *self.totals[index].tolist(),
+                            *downline[index].tolist(),
+                        ],
                     )
             partial.unlink()
         self.stage.close()

@@ -233,6 +233,26 @@ CREATE (:LevelTotals {
 RETURN count(*) AS levels
 """
 
+# Inputs of each distributor's downline sums (downline.forest.downline_sums), and what is stored.
+DOWNLINE_INPUTS = """
+MATCH (d:Distributor)
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN d.id AS id, d.pre AS pre, d.post AS post, d.depth AS depth, s.pre AS parent_pre,
+       d.status = 'active' AS active,
+       coalesce(d.retail_cents + d.personal_cents + d.starter_kit_cents, 0) AS revenue,
+       coalesce(d.commission_cents, 0) AS earned,
+       [d.downline_size, d.downline_levels, d.downline_active, d.downline_revenue_cents,
+        d.downline_commission_cents] AS stored
+"""
+
+SET_DOWNLINE = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.id})
+SET d.downline_size = row.downline_size, d.downline_levels = row.downline_levels,
+    d.downline_active = row.downline_active, d.downline_revenue_cents = row.downline_revenue_cents,
+    d.downline_commission_cents = row.downline_commission_cents
+"""
+
 # --- runs and the lock -------------------------------------------------------------------
 
 # SET before reading takes the node's write lock, so two workers cannot both see it free.

@@ -138,6 +138,9 @@ def _load_all(driver, settings, inputs, report, options, progress) -> None:
     with progress.phase("derived levels and subtree intervals") as advance:
         report.derived["tree"] = derive.refresh_tree(driver, database, batch)
         advance(report.derived["tree"])
+    with progress.phase("derived downline sums") as advance:
+        report.derived["downline"] = derive.refresh_downline(driver, database, batch)
+        advance(report.derived["downline"])
     with progress.phase("derived per-level totals") as advance:
         advance(derive.refresh_level_totals(driver, database))
     report.derived["seconds"] = round(time.monotonic() - began, 3)

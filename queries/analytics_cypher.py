@@ -131,15 +131,10 @@ RETURN d.id AS id, d.name AS name, d.country AS country, d.rank AS rank, d.statu
        d.order_count AS order_count, d.retail_cents AS retail_cents,
        d.personal_cents AS personal_cents, d.starter_kit_cents AS starter_kit_cents,
        d.commission_count AS commission_count, d.commission_cents AS commission_cents,
-       COUNT { (d)<-[:SPONSORED_BY]-(:Distributor) } AS frontline
-"""
-
-DOWNLINE_SUMMARY = """
-MATCH (x:Distributor) WHERE x.pre > $pre AND x.pre <= $post
-RETURN count(x) AS size, max(x.depth) AS deepest,
-       sum(CASE x.status WHEN 'active' THEN 1 ELSE 0 END) AS active,
-       sum(x.retail_cents + x.personal_cents + x.starter_kit_cents) AS revenue_cents,
-       sum(x.commission_cents) AS commission_cents
+       d.recruits AS frontline, d.downline_size AS downline_size,
+       d.downline_levels AS downline_levels, d.downline_active AS downline_active,
+       d.downline_revenue_cents AS downline_revenue_cents,
+       d.downline_commission_cents AS downline_commission_cents
 """
 
 COMMISSIONS_OF = """

@@ -1,5 +1,6 @@
 """One distributor: upline chain, downline summary, own orders and commissions
-(`downline distributor ID`). Reads stored totals only, so it answers in milliseconds."""
+(`downline distributor ID`). Reads values the ingest keeps (own totals, downline sums), so it
+answers in milliseconds whatever the size of the downline."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import neo4j
 import pandas as pd
 
 from downline.errors import DownlineError
+from downline.forest import DOWNLINE_FIELDS
 from queries import analytics_cypher as q
 from queries.tree import read
 
@@ -26,14 +28,8 @@ def distributor_profile(driver: neo4j.Driver, database: str, did: str) -> Distri
     if found.empty:
         raise DownlineError(f"no distributor {did}")
     details = {k: (None if pd.isna(v) else v) for k, v in found.iloc[0].to_dict().items()}
-    below = read(driver, database, q.DOWNLINE_SUMMARY, pre=details["pre"], post=details["post"])
-    summary = below.iloc[0].to_dict()
     downline = {
-        "size": int(summary["size"]),
-        "levels": int(summary["deepest"] - details["depth"]) if summary["size"] else 0,
-        "active": int(summary["active"] or 0),
-        "revenue_cents": int(summary["revenue_cents"] or 0),
-        "commission_cents": int(summary["commission_cents"] or 0),
+        name.removeprefix("downline_"): int(details.pop(name) or 0) for name in DOWNLINE_FIELDS
     }
     return DistributorProfile(
         details=details,

@@ -37,3 +37,42 @@ def test_a_deep_chain_is_numbered_without_recursion():
     numbers = number_forest(sponsors)
     assert numbers["C5999"] == (5999, 5999, 5999, "C0")
     assert numbers["C0"] == (0, 0, 5999, "C0")
+
+
+def test_downline_sums_equal_a_walk_of_every_subtree():
+    import random
+
+    from downline.forest import downline_sums
+
+    rng = random.Random(7)
+    ids = [f"N{i}" for i in range(400)]
+    sponsors = {d: (None if i % 97 == 0 else ids[rng.randrange(i)]) for i, d in enumerate(ids)}
+    sponsors["N0"] = None
+    numbers = number_forest(sponsors)
+    index = {d: i for i, d in enumerate(ids)}
+    active = [rng.random() < 0.6 for _ in ids]
+    revenue = [rng.randrange(10_000) for _ in ids]
+    earned = [rng.randrange(5_000) for _ in ids]
+    sums = downline_sums(
+        [numbers[d][1] for d in ids],
+        [numbers[d][2] for d in ids],
+        [numbers[d][0] for d in ids],
+        [index[sponsors[d]] if sponsors[d] else -1 for d in ids],
+        active,
+        revenue,
+        earned,
+    )
+    children = {d: [c for c, s in sponsors.items() if s == d] for d in ids}
+    for d in ids:
+        below, stack = [], list(children[d])
+        while stack:
+            node = stack.pop()
+            below.append(node)
+            stack.extend(children[node])
+        i = index[d]
+        assert sums["downline_size"][i] == len(below)
+        assert sums["downline_active"][i] == sum(active[index[b]] for b in below)
+        assert sums["downline_revenue_cents"][i] == sum(revenue[index[b]] for b in below)
+        assert sums["downline_commission_cents"][i] == sum(earned[index[b]] for b in below)
+        deepest = max((numbers[b][0] for b in below), default=numbers[d][0])
+        assert sums["downline_levels"][i] == deepest - numbers[d][0]
