@@ -196,7 +196,6 @@ def register(app: typer.Typer) -> None:
                 **records(details)[0],
                 "upline": records(profile.upline),
                 "downline": records(downline)[0],
-                "commissions_by_type": records(profile.commissions),
             }
             emit(fmt, details, document)
             return
@@ -205,4 +204,3 @@ def register(app: typer.Typer) -> None:
         if fmt == "table":
             emit(fmt, profile.upline, title="\nupline (sponsor first)")
             emit(fmt, downline, title="\ndownline")
-            emit(fmt, profile.commissions, title="\ncommissions by type")

@@ -136,9 +136,3 @@ RETURN d.id AS id, d.name AS name, d.country AS country, d.rank AS rank, d.statu
        d.downline_revenue_cents AS downline_revenue_cents,
        d.downline_commission_cents AS downline_commission_cents
 """
-
-COMMISSIONS_OF = """
-MATCH (d:Distributor {id: $id})<-[:PAID_TO]-(c:Commission)
-RETURN c.type AS type, count(c) AS commissions, sum(c.amount_cents) AS cents
-ORDER BY type
-"""

@@ -20,7 +20,6 @@ class DistributorProfile:
     details: dict  # id, name, rank, status, dates, depth, root, sponsor, own totals, frontline
     upline: pd.DataFrame  # id, name, rank, status, depth: sponsor first, root last
     downline: dict  # size, levels, active, revenue_cents, commission_cents
-    commissions: pd.DataFrame  # type, commissions, cents
 
 
 def distributor_profile(driver: neo4j.Driver, database: str, did: str) -> DistributorProfile:
@@ -35,5 +34,4 @@ def distributor_profile(driver: neo4j.Driver, database: str, did: str) -> Distri
         details=details,
         upline=read(driver, database, q.UPLINE, id=did),
         downline=downline,
-        commissions=read(driver, database, q.COMMISSIONS_OF, id=did),
     )

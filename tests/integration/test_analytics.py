@@ -293,3 +293,19 @@ def test_cohorts_by_join_month(driver, server_settings, network):
             assert row.active_after_3 == pytest.approx(stayed.mean())
         else:
             assert row.active_after_3 is None or pd.isna(row.active_after_3)
+
+
+def test_the_other_commands_print_json(server_settings, network):
+    env = _env(server_settings)
+    expected = Expected(network)
+    did = max(expected.sponsor, key=lambda d: (len(expected.subtree(d)), d))
+    profile = json.loads(run_cli("distributor", did, "--format", "json", env=env).stdout)
+    assert profile["id"] == did and profile["downline"]["size"] == len(expected.subtree(did)) - 1
+    found = json.loads(run_cli("indicators", "--format", "json", env=env).stdout)
+    assert len(found["indicators"]) == 10 and found["summary"]
+    for command in ("flows", "earnings", "cohorts"):
+        result = run_cli(command, "--format", "csv", "--to", "2026-06-30", env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.count("\n") >= 2
+    missing = run_cli("distributor", "NOPE", env=env)
+    assert missing.returncode == 2 and missing.stderr == "error: no distributor NOPE\n"
