@@ -108,16 +108,13 @@ RETURN d.id AS id, o.ordered_on.day AS day,
        sum(o.amount_cents) AS cents
 """
 
-DATA_SPAN = """
-MATCH (c:Commission) RETURN min(c.period) AS first_period, max(c.period) AS last_period
-"""
-
 # --- one distributor ---------------------------------------------------------------------
 
-# The upline is a chain (one sponsor each), so this pattern has exactly one match per length.
+# Up to 100 sponsors above a distributor, nearest first: each has one sponsor, so the bounded
+# pattern has one match per length; a deeper upline is read in further steps from the last.
+UPLINE_STEP = 100
 UPLINE = """
-MATCH (d:Distributor {id: $id})
-MATCH (d)-[:SPONSORED_BY]->{1,}(u:Distributor)
+MATCH (d:Distributor {id: $id})-[:SPONSORED_BY]->{1,100}(u:Distributor)
 RETURN u.id AS id, u.name AS name, u.rank AS rank, u.status AS status, u.depth AS depth
 ORDER BY u.depth DESC
 """

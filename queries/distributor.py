@@ -22,6 +22,17 @@ class DistributorProfile:
     downline: dict  # size, levels, active, revenue_cents, commission_cents
 
 
+def _upline(driver: neo4j.Driver, database: str, did: str) -> pd.DataFrame:
+    """Sponsor first, root last, in steps of q.UPLINE_STEP hops."""
+    steps = []
+    while True:
+        step = read(driver, database, q.UPLINE, id=did)
+        steps.append(step)
+        if len(step) < q.UPLINE_STEP or step.depth.iloc[-1] == 0:
+            return pd.concat(steps, ignore_index=True)
+        did = step.id.iloc[-1]
+
+
 def distributor_profile(driver: neo4j.Driver, database: str, did: str) -> DistributorProfile:
     found = read(driver, database, q.DISTRIBUTOR, id=did)
     if found.empty:
@@ -32,6 +43,6 @@ def distributor_profile(driver: neo4j.Driver, database: str, did: str) -> Distri
     }
     return DistributorProfile(
         details=details,
-        upline=read(driver, database, q.UPLINE, id=did),
+        upline=_upline(driver, database, did),
         downline=downline,
     )

@@ -1,0 +1,17 @@
+"""Every analytics statement is named in the metrics or indicators documentation."""
+
+from __future__ import annotations
+
+from queries import analytics_cypher
+from tests.support.servers import REPO
+
+
+def test_every_statement_is_documented():
+    docs = "".join(
+        (REPO / "docs" / name).read_text(encoding="utf-8")
+        for name in ("metrics.md", "indicators.md")
+    )
+    names = [n for n in vars(analytics_cypher) if n.isupper() and not n.startswith("_")]
+    assert len(names) >= 12
+    missing = [n for n in names if f"`{n}`" not in docs]
+    assert missing == []
