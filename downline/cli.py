@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from downline import cli_analytics
 from downline.cli_ingest import demo_app, ingest_app
+from downline.cli_query import query_app
 from downline.connection import connected, explain_failure
 from downline.errors import DownlineError
 from downline.localdb import LocalNeo4j
@@ -35,6 +36,7 @@ db_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(demo_app, name="demo")
+app.add_typer(query_app, name="query")
 cli_analytics.register(app)
 
 

@@ -29,7 +29,8 @@ def present(frame: pd.DataFrame) -> pd.DataFrame:
         if column.endswith("_cents"):
             out[column] = frame[column].map(lambda v: None if pd.isna(v) else money(round(v)))
             name = column.removesuffix("_cents")
-            out = out.rename(columns={column: RENAMED.get(name, name)})
+            name = RENAMED.get(name, name) if RENAMED.get(name) not in frame.columns else name
+            out = out.rename(columns={column: name})
         elif column.endswith("share") or column.startswith("avg_"):
             out[column] = frame[column].astype(float).round(4)
     return out

@@ -108,6 +108,22 @@ class Settings(BaseSettings):
         120.0,
         gt=0,
     )
+    saved_queries_dir: Path | None = _env(
+        "DOWNLINE_SAVED_QUERIES",
+        "Folder of your own saved queries (.cypher files), beside the shipped ones.",
+        None,
+    )
+    audit_log: Path = _env(
+        "DOWNLINE_AUDIT_LOG",
+        "JSON-lines file to which every saved or ad-hoc query run appends a record.",
+        Path(".downline/logs/query-audit.jsonl"),
+    )
+    query_timeout: float = _env(
+        "DOWNLINE_QUERY_TIMEOUT", "Seconds a saved or ad-hoc query may run.", 30.0, gt=0
+    )
+    query_row_limit: int = _env(
+        "DOWNLINE_QUERY_ROW_LIMIT", "The most rows a saved or ad-hoc query returns.", 10_000, ge=1
+    )
     dashboard_host: str = _env("DASHBOARD_HOST", "Address the dashboard binds to.", "127.0.0.1")
     dashboard_port: int = _env("DASHBOARD_PORT", "Port of the dashboard.", 8050, ge=1, le=65535)
 

@@ -60,9 +60,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
     env = clean_environ()
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
+        if value is None:
+            continue
         if name == "neo4j_password":
-            if value is None:
-                continue
             value = value.get_secret_value()
         env[field.json_schema_extra["env"]] = str(value)
     return env
