@@ -367,7 +367,7 @@ class BulkStager:
 
         Lines already rejected for a missing reference stay rejected with that reason."""
         dropped = self.stage.drop_lines(
-            FILES_OF_KIND[kind], duplicates.collapsed | set(duplicates.conflicting)
+            FILES_OF_KIND[kind], set(duplicates.collapsed) | set(duplicates.conflicting)
         )
         self._add_totals(kind, [duplicates.rows[line][1] for line in dropped], -1)
         for line in sorted(dropped):

@@ -101,6 +101,7 @@ class Loader:
             # order, so no partition keeps transactions apart) are written by one.
             owner = {"orders": "distributor_id", "customers": "referred_by"}.get(kind)
             writers = self.options.writers if owner else 1
+            repeats: list[tuple[int, list[str], int]] = []
             with BackgroundWriter(flush, rejects, writers, owner) as writer:
                 for line, fields in csv_file.rows():
                     self.advance(1)
@@ -111,11 +112,17 @@ class Loader:
                     if record["id"] in tree_rejects:
                         writer.add(line, fields, None, tree_rejects[record["id"]])
                     elif line in scan.collapsed:
-                        report.count(collapsed=1, loaded=1)
+                        repeats.append((line, fields, scan.collapsed[line]))
                     else:
                         writer.add(line, fields, record, None)
                     if writer.pending >= self.options.batch_size:
                         writer.send()
+            # An exact repeat shares the fate of the line it repeats.
+            for line, fields, first in repeats:
+                if first in rejects.reasons:
+                    rejects.reject(line, fields, rejects.reasons[first])
+                else:
+                    report.count(collapsed=1, loaded=1)
             if kind == "distributors":
                 self._link_distributors(scan, tree_rejects, existing_sponsors, pending, report)
         finally:

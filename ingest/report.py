@@ -115,6 +115,7 @@ class RejectWriter:
         self._handle = None
         self._writer = None
         self._lock = threading.Lock()
+        self.reasons: dict[int, str] = {}  # line -> reason, of every row rejected so far
         self.path.unlink(missing_ok=True)
 
     def reject(self, line: int, fields: list[str], reason: str) -> None:
@@ -123,6 +124,7 @@ class RejectWriter:
         self.report.count(rejected=1)
 
     def _reject(self, line: int, fields: list[str], reason: str) -> None:
+        self.reasons[line] = reason
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "w", encoding="utf-8", newline="")

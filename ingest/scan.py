@@ -21,7 +21,7 @@ from ingest.report import FileReport
 @dataclass
 class Scan:
     rejected: dict[int, str] = field(default_factory=dict)  # line -> reason
-    collapsed: set[int] = field(default_factory=set)  # exact repeats of an earlier line
+    collapsed: dict[int, int] = field(default_factory=dict)  # exact repeat -> its first line
     rejected_ids: dict[str, str] = field(default_factory=dict)  # distributors: id -> reason
     sponsors: dict[str, str | None] = field(default_factory=dict)  # distributors
     placements: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
@@ -29,7 +29,7 @@ class Scan:
 
 @dataclass
 class Duplicates:
-    collapsed: set[int] = field(default_factory=set)  # lines repeating an earlier line exactly
+    collapsed: dict[int, int] = field(default_factory=dict)  # exact repeat -> its first line
     conflicting: dict[int, str] = field(default_factory=dict)  # line -> reason
     conflicting_ids: dict[str, str] = field(default_factory=dict)  # id -> reason
     rows: dict[int, tuple[list[str], dict]] = field(
@@ -113,7 +113,7 @@ def find_duplicates(csv_file: CsvFile, id_hashes: array, latest: date) -> Duplic
             continue
         first = members[0][1]
         if all(record == first for _, record in members[1:]):
-            found.collapsed.update(line for line, _ in members[1:])
+            found.collapsed.update((line, members[0][0]) for line, _ in members[1:])
             continue
         where = ", ".join(str(line) for line, _ in members)
         reason = f"duplicate {key} {record_id} with conflicting values (lines {where})"

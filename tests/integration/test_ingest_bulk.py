@@ -41,6 +41,8 @@ EXTRA = {
         "OX5,X1,2025-12-02,1.00,personal,",
         "OX5,X1,2025-12-02,2.00,personal,",
         "OX6,X7,2025-12-03,0.5,gift,",
+        "OX7,NOPE,2025-12-03,5.00,retail,",
+        "OX7,NOPE,2025-12-03,5.00,retail,",
     ],
     "commissions": [
         "KX1,X1,2025-12,1.00,level,X7,OX4",
@@ -113,6 +115,7 @@ def test_a_bulk_load_equals_a_transactional_load(
         assert bulk_file["loaded"] + bulk_file["rejected"] == bulk_file["read"]
     assert _rejects(tmp_path / "bulk" / "rejects") == _rejects(tmp_path / "tx" / "rejects")
     order_reasons = [reason for _, reason in _rejects(tmp_path / "bulk" / "rejects")["orders"]]
+    assert order_reasons.count("unknown distributor NOPE") == 2  # a repeat shares its fate
     assert "distributor X5 was rejected: upline rejected: X5 -> X4" in " ".join(order_reasons)
 
     history = json.loads(run_cli("ingest", "history", "--format", "json", env=spare_env).stdout)
