@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import typer
 
+from downline.cli_ingest import parse_day
 from downline.connection import connected
 from downline.errors import DownlineError
 from downline.output import emit, money, present, records
@@ -22,18 +21,12 @@ AS_OF = typer.Option(None, "--as-of", help="The sponsor tree as it stood on this
 FORMAT = typer.Option("table", "--format", help="table, json or csv.")
 
 
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DownlineError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _filters(date_from, date_to, active_only, as_of) -> Filters:
     filters = Filters(
-        _day(date_from, "--from"), _day(date_to, "--to"), active_only, _day(as_of, "--as-of")
+        parse_day(date_from, "--from"),
+        parse_day(date_to, "--to"),
+        active_only,
+        parse_day(as_of, "--as-of"),
     )
     if filters.date_from and filters.date_from > filters.last_day:
         raise DownlineError("--from is after the end of the period")

@@ -84,7 +84,7 @@ def load(
 
     settings: Settings = ctx.obj
     inputs = resolve_inputs(paths, kind)
-    when = _parse_date(as_of)
+    when = parse_day(as_of)
     if bulk:
         from ingest.bulk_run import run_bulk_ingest
 
@@ -98,7 +98,8 @@ def load(
     raise typer.Exit(result.exit_code)
 
 
-def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
+def parse_day(text: str | None, option: str = "--as-of") -> date | None:
+    """A YYYY-MM-DD option value, or a one-line error naming the option."""
     if text is None:
         return None
     try:
@@ -166,7 +167,7 @@ def generate(
 
     if profile not in PROFILES:
         raise DownlineError(f"--profile {profile!r} is not one of {', '.join(PROFILES)}")
-    last = _parse_date(end, "--end")
+    last = parse_day(end, "--end")
     counts = write_network(out, distributors, months, seed, profile, end=last)
     typer.echo(
         ", ".join(f"{count:,} {kind}" for kind, count in counts.items()) + f" written to {out}"
