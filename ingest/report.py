@@ -20,7 +20,7 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> int:
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass
