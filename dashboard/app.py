@@ -7,7 +7,9 @@ from pathlib import Path
 import dash
 from dash import dcc, html
 
+from dashboard.auth import require_login
 from dashboard.context import AppContext, attach
+from dashboard.data import make_cache
 from downline.connection import driver_for
 from downline.settings import Settings
 
@@ -23,19 +25,21 @@ def create_app(settings: Settings, driver=None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(PAGES_FOLDER),
         title="downline",
-        suppress_callback_exceptions=False,
+        suppress_callback_exceptions=True,  # each page's components exist only on that page
     )
+    require_login(app.server, settings)
     driver = driver or driver_for(settings, retry_seconds=PAGE_RETRY_SECONDS)
-    attach(app.server, AppContext(settings, driver))
+    attach(app.server, AppContext(settings, driver, make_cache(app.server, settings)))
     app.layout = html.Div(
         [
             html.Header(
                 [
-                    html.Strong("downline"),
+                    dcc.Link(html.Strong("downline"), href="/", className="brand"),
                     html.Nav(
                         [
                             dcc.Link(page["name"], href=page["relative_path"])
                             for page in dash.page_registry.values()
+                            if page.get("path_template") is None
                         ],
                         id="nav",
                     ),

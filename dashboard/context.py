@@ -1,4 +1,5 @@
-"""How pages reach the driver and settings: through the Flask app, never a module global."""
+"""How pages reach the driver, settings and cache: through the Flask app, never a module
+global, so several apps (tests, gunicorn workers) live side by side."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 
 import flask
 import neo4j
+from flask_caching import Cache
 
 from downline.settings import Settings
 
@@ -16,6 +18,7 @@ EXTENSION_KEY = "downline"
 class AppContext:
     settings: Settings
     driver: neo4j.Driver
+    cache: Cache
 
     @property
     def database(self) -> str:

@@ -68,6 +68,8 @@ def show_settings(ctx: typer.Context) -> None:
                 value = f"(generated, in {settings.password_file})"
             else:
                 value = "(unset)"
+        elif field_name == "dashboard_password":
+            value = "(set)" if value is not None else "(unset)"
         typer.echo(f"{env}={value}")
 
 
@@ -155,10 +157,7 @@ def dashboard(
     settings = _settings(ctx)
     host = host or settings.dashboard_host
     port = port or settings.dashboard_port
-    if host not in {"127.0.0.1", "localhost", "::1"}:
-        raise DownlineError(
-            f"refusing to serve on {host}: without a login the dashboard binds to loopback only"
-        )
+    settings = settings.model_copy(update={"dashboard_host": host})
     from dashboard.app import create_app
 
     app_ = create_app(settings)

@@ -26,10 +26,19 @@ RANGE_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("distributor_pre", "Distributor", "pre"),
 )
 
+# (name, label, properties): full-text indexes for type-ahead search (case-insensitive words
+# and prefixes of ids and names).
+FULLTEXT_INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("distributor_search", "Distributor", ("id", "name")),
+)
+
 # Labels, names and properties are identifiers Cypher cannot take as parameters; they come
 # only from the constants above, never from input.
 CREATE_UNIQUE = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
 CREATE_RANGE_INDEX = "CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+CREATE_FULLTEXT_INDEX = (
+    "CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{label}) ON EACH [{props}]"
+)
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 SHOW_CONSTRAINT_NAMES = "SHOW CONSTRAINTS YIELD name RETURN name"
 SHOW_INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
@@ -38,11 +47,16 @@ SHOW_INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
 def schema_statements() -> list[str]:
     return [CREATE_UNIQUE.format(name=n, label=lbl, prop=p) for n, lbl, p in UNIQUE_KEYS] + [
         CREATE_RANGE_INDEX.format(name=n, label=lbl, prop=p) for n, lbl, p in RANGE_INDEXES
+    ] + [
+        CREATE_FULLTEXT_INDEX.format(
+            name=n, label=lbl, props=", ".join(f"n.{p}" for p in props)
+        )
+        for n, lbl, props in FULLTEXT_INDEXES
     ]
 
 
 def schema_names() -> set[str]:
-    return {name for name, _, _ in UNIQUE_KEYS + RANGE_INDEXES}
+    return {name for name, _, _ in UNIQUE_KEYS + RANGE_INDEXES + FULLTEXT_INDEXES}
 
 
 def init_schema(driver: neo4j.Driver, database: str, wait_seconds: int = 300) -> set[str]:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
 
 def _env(name: str, description: str, default, **kwargs):
     """A field bound to exactly one environment variable."""
@@ -126,6 +128,30 @@ class Settings(BaseSettings):
     )
     dashboard_host: str = _env("DASHBOARD_HOST", "Address the dashboard binds to.", "127.0.0.1")
     dashboard_port: int = _env("DASHBOARD_PORT", "Port of the dashboard.", 8050, ge=1, le=65535)
+    dashboard_user: str = _env(
+        "DASHBOARD_USER",
+        "Login name for the dashboard's basic-auth login; saved-query runs are audited under it.",
+        "analyst",
+    )
+    dashboard_password: SecretStr | None = _env(
+        "DASHBOARD_PASSWORD",
+        "Password of the dashboard's login. Optional when it binds to a loopback address; the "
+        "dashboard refuses any other address (and gunicorn's `dashboard.app:server` refuses to "
+        "load unless DASHBOARD_HOST is loopback) without it. Serve it behind TLS.",
+        None,
+    )
+    dashboard_cache_dir: Path = _env(
+        "DASHBOARD_CACHE_DIR",
+        "Folder of the dashboard's query cache, shared by every worker process on the host. "
+        "Entries are keyed by the newest finished ingest run, so a finished run invalidates them.",
+        Path(".downline/cache/dashboard"),
+    )
+    dashboard_cache_seconds: int = _env(
+        "DASHBOARD_CACHE_SECONDS",
+        "Seconds a cached dashboard answer is kept (0: until the next ingest run).",
+        86_400,
+        ge=0,
+    )
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -150,11 +176,7 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         """True when the URI is a loopback bolt:// address that `db start` can serve."""
-        return urlsplit(self.neo4j_uri).scheme == "bolt" and self.bolt_host in {
-            "127.0.0.1",
-            "localhost",
-            "::1",
-        }
+        return urlsplit(self.neo4j_uri).scheme == "bolt" and self.bolt_host in LOOPBACK_HOSTS
 
     @property
     def password_file(self) -> Path:

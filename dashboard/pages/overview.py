@@ -1,52 +1,85 @@
-"""Overview: what the graph holds, or a plain sentence when Neo4j cannot be reached."""
+"""Overview: the network's size and money in a few numbers, its growth and attrition by month,
+and the indicators it crosses. The risk summary has its own callback: it reads every
+commission, so the numbers above it do not wait for it."""
 
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, dcc, html
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+import plotly.graph_objects as go
+from dash import Input, Output, callback, html
 
-from dashboard.context import current
-from downline.connection import explain_failure
-from queries.overview import graph_counts
+from dashboard.data import cached
+from dashboard.ui import graph, guarded, kpi, loading, percent, status
+from downline.output import money
+from queries.explore import growth, network_totals
+from queries.indicators import indicators
 
-dash.register_page(__name__, path="/", name="Overview", title="downline: overview")
-
-KPIS = (
-    ("distributors", "distributors"),
-    ("customers", "customers"),
-    ("orders", "orders"),
-    ("commissions", "commissions"),
-)
+dash.register_page(__name__, path="/", name="Overview", title="downline: overview", order=0)
 
 
 def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.H1("Overview"),
-            html.Button("Refresh", id="overview-refresh"),
-            dcc.Loading(html.Div(id="overview-body"), type="dot"),
+            status("overview"),
+            loading(html.Div(id="overview-kpis", className="kpis")),
+            html.H2("Growth and attrition"),
+            loading(graph("overview-growth")),
+            html.H2("Risk summary"),
+            html.P(
+                "Thresholds regulators and researchers drew, crossed by this data "
+                "(details on the Indicators page). Findings to quote, not a verdict.",
+                className="hint",
+            ),
+            loading(html.Ul(id="overview-risks")),
+            html.Div(id="overview-load"),
         ]
     )
 
 
-@callback(Output("overview-body", "children"), Input("overview-refresh", "n_clicks"))
-def fill_overview(_clicks):
-    context = current()
-    try:
-        counts = vars(graph_counts(context.driver, context.database))
-    except (ServiceUnavailable, SessionExpired, AuthError, OSError) as error:
-        return html.P(str(explain_failure(context.settings, error)), id="overview-error")
-    return html.Div(
+@callback(
+    Output("overview-kpis", "children"),
+    Output("overview-growth", "figure"),
+    Output("overview-status", "children"),
+    Input("overview-load", "id"),
+)
+@guarded
+def fill_numbers(_):
+    totals = cached("network_totals", network_totals)
+    months = cached("growth", growth)
+    tiles = [
+        ("distributors", "distributors", f"{totals.distributors:,}"),
+        ("active", "active", f"{totals.active:,}"),
+        ("depth", "levels deep", f"{totals.depth:,}"),
+        ("revenue", "revenue", money(totals.revenue_cents)),
+        ("commissions", "commissions paid", money(totals.commission_cents)),
+        ("retail-share", "of revenue from retail customers", percent(totals.retail_share)),
+        ("zero-share", "earned nothing", percent(totals.zero_earner_share)),
+    ]
+    figure = go.Figure(
         [
-            html.Div(
-                [
-                    html.Div(f"{counts[key]:,}", id=f"overview-{key}", className="kpi-value"),
-                    html.Div(label, className="kpi-label"),
-                ],
-                className="kpi",
-            )
-            for key, label in KPIS
+            go.Bar(x=months.month, y=months.joined, name="joined"),
+            go.Bar(x=months.month, y=-months.left, name="left"),
+            go.Scatter(x=months.month, y=months.members, name="members", yaxis="y2"),
         ],
-        className="kpis",
+        layout=go.Layout(
+            barmode="relative",
+            yaxis={"title": "distributors joining / leaving"},
+            yaxis2={"title": "members", "overlaying": "y", "side": "right"},
+            margin={"t": 20},
+            legend={"orientation": "h"},
+        ),
     )
+    return [kpi(f"overview-{key}", label, value) for key, label, value in tiles], figure, ""
+
+
+@callback(
+    Output("overview-risks", "children"),
+    Output("overview-status", "children", allow_duplicate=True),
+    Input("overview-load", "id"),
+    prevent_initial_call="initial_duplicate",
+)
+@guarded
+def fill_risks(_):
+    found = cached("indicators", lambda driver, database: indicators(driver, database))
+    return [html.Li(sentence) for sentence in found.summary()], dash.no_update

@@ -10,9 +10,11 @@ import pytest
 from downline.connection import driver_for
 from downline.localdb import LocalNeo4j
 from downline.schema import init_schema
+from ingest.generate import generate
 from tests.support.servers import (
     free_port,
     mark_created,
+    run_cli,
     settings_env,
     throwaway_settings,
     wipe,
@@ -59,3 +61,21 @@ def spare_settings(tmp_path):
     settings = throwaway_settings(tmp_path, free_port())
     yield settings
     LocalNeo4j(settings, log=lambda message: None).stop(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def dashboard_network(driver, server_settings, tmp_path_factory):
+    """A generated pyramid of 600 distributors over 18 months, loaded by `downline ingest`:
+    the data of the dashboard's browser tests (one load per test module)."""
+    folder = tmp_path_factory.mktemp("dashboard-network")
+    generate(folder, 600, 18, seed=7, profile="pyramid")
+    wipe(driver, server_settings)
+    result = run_cli("ingest", str(folder), env=settings_env(server_settings))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
+@pytest.fixture
+def dashboard_settings(server_settings, tmp_path):
+    """The test server's settings with a cache of the test's own."""
+    return server_settings.model_copy(update={"dashboard_cache_dir": tmp_path / "cache"})

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import neo4j
+from pydantic import SecretStr
 
 from downline.schema import delete_all
 from downline.settings import Settings
@@ -62,7 +63,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         value = getattr(settings, name)
         if value is None:
             continue
-        if name == "neo4j_password":
+        if isinstance(value, SecretStr):
             value = value.get_secret_value()
         env[field.json_schema_extra["env"]] = str(value)
     return env
