@@ -98,6 +98,11 @@ def search(driver: neo4j.Driver, database: str, text: str, limit: int = 20) -> p
     return pd.concat([exact, found]).drop_duplicates("id").head(limit).reset_index(drop=True)
 
 
+def first_root(driver: neo4j.Driver, database: str) -> str | None:
+    found = read(driver, database, q.FIRST_ROOT)
+    return None if found.empty else found.id.iloc[0]
+
+
 def _node(driver: neo4j.Driver, database: str, did: str) -> tuple[dict, str | None]:
     found = read(driver, database, q.NODE, id=did)
     if found.empty:
@@ -106,8 +111,10 @@ def _node(driver: neo4j.Driver, database: str, did: str) -> tuple[dict, str | No
 
 
 def kept_per_parent(max_depth: int) -> int:
-    """Children kept per parent so that `max_depth` levels stay within NODE_BUDGET nodes."""
-    return max(2, min(MOST_KEPT, round(NODE_BUDGET ** (1 / max_depth)) - 1))
+    """Children kept per parent (each parent also gets one "others" node) so that the last of
+    `max_depth` levels holds at most NODE_BUDGET nodes."""
+    widest = int(round(NODE_BUDGET ** (1 / max_depth), 6))
+    return max(2, min(MOST_KEPT, widest - 1))
 
 
 def downline_summary(

@@ -80,3 +80,9 @@ WITH DISTINCT c ORDER BY c.downline_size DESC, c.id LIMIT $room
 OPTIONAL MATCH (c)-[:SPONSORED_BY]->(s:Distributor)
 RETURN c {_SHAPE} AS node, s.id AS sponsor_id
 """
+
+# The first root in pre-order (an index-ordered read): where the downline page starts.
+FIRST_ROOT = """
+MATCH (d:Distributor) WHERE d.pre >= 0
+RETURN d.id AS id ORDER BY d.pre LIMIT 1
+"""

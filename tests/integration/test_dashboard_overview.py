@@ -67,14 +67,16 @@ def test_levels_page_filters_exports_and_matches_the_cli(
 
     # A root by type-ahead: the frontline distributor with the largest downline.
     root = _largest_leg(env, dashboard_network)
-    subtree = cli_json(run_cli, env, "levels", "--root", root, "--active-only",
-                       "--from", "2025-01-01")["levels"]
+    subtree = cli_json(
+        run_cli, env, "levels", "--root", root, "--active-only", "--from", "2025-01-01"
+    )["levels"]
     choose(dash_duo, "levels-root", root[:-1], root)
     dash_duo.find_element("#levels-active input[value='active']").click()
     start = dash_duo.find_element("#levels-from")
     start.send_keys("2025-01-01\n")
     dash_duo.wait_for_contains_text(
-        "#levels-status", f"downline of {root}: {sum(r['distributors'] for r in subtree):,}",
+        "#levels-status",
+        f"downline of {root}: {sum(r['distributors'] for r in subtree):,}",
         timeout=20,
     )
     shown = grid_rows(dash_duo, "#levels-grid")

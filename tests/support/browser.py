@@ -42,3 +42,37 @@ def choose(dash_duo, dropdown_id: str, typed: str, value: str, timeout: float = 
         return False
 
     WebDriverWait(dash_duo.driver, timeout).until(option).click()
+
+
+def grid_data(dash_duo, grid_id: str, timeout: float = 20) -> list[dict]:
+    """Every row a grid holds (rendered or not), through AG Grid's API, in display order."""
+    script = """
+    const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);
+    if (!api) { return null; }
+    const rows = [];
+    api.forEachNodeAfterFilterAndSort(node => rows.push(node.data));
+    return rows.length ? rows : null;
+    """
+
+    def ready(driver):
+        try:
+            return driver.execute_script(script, grid_id)
+        except Exception:  # the grid is not mounted yet
+            return None
+
+    return WebDriverWait(dash_duo.driver, timeout).until(ready)
+
+
+def plotly_data(dash_duo, graph_id: str, timeout: float = 20) -> list[dict]:
+    """The traces a dcc.Graph drew (its figure's data, as plotly holds it)."""
+    script = """
+    const plot = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+    if (!plot || !plot.data || !plot.data.length) { return null; }
+    // numpy arrays arrive as typed arrays, which plotly may wrap in {_inputArray}
+    const plain = v => (ArrayBuffer.isView(v) ? Array.from(v)
+      : v && v._inputArray ? Array.from(v._inputArray) : v);
+    return plot.data.map(t => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, plain(v)])));
+    """
+    return WebDriverWait(dash_duo.driver, timeout).until(
+        lambda driver: driver.execute_script(script, graph_id)
+    )
