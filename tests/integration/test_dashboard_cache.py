@@ -1,0 +1,49 @@
+"""The dashboard's cache: answers are shared by every worker on the host and go stale the
+moment an ingest run finishes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.data import cached
+from tests.support.servers import run_cli, settings_env
+
+pytestmark = pytest.mark.browser
+
+EXTRA = "distributor_id,sponsor_id,joined_on,name,country,rank,status,left_on\n"
+
+
+def _probe(app, calls: list) -> int:
+    with app.server.app_context():
+        return cached("probe", lambda driver, database: calls.append(1) or len(calls))
+
+
+def _ingest_one_more(settings, folder, did: str) -> None:
+    extra = folder.parent / f"extra-{did}"
+    extra.mkdir()
+    (extra / "distributors.csv").write_text(EXTRA + f"{did},,2024-01-01,New Root,BR,,active,\n")
+    result = run_cli("ingest", str(extra), env=settings_env(settings))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cached_across_workers_until_an_ingest_run_finishes(dashboard_network, dashboard_settings):
+    worker_a, worker_b = create_app(dashboard_settings), create_app(dashboard_settings)
+    calls: list = []
+    assert _probe(worker_a, calls) == 1
+    assert _probe(worker_b, calls) == 1  # the other worker reads the same cache folder
+    _ingest_one_more(dashboard_settings, dashboard_network, "DCACHE1")
+    assert _probe(worker_b, calls) == 2
+    assert _probe(worker_a, calls) == 2
+
+
+def test_the_overview_shows_new_data_after_a_run(dash_duo, dashboard_network, dashboard_settings):
+    dash_duo.start_server(create_app(dashboard_settings))
+    dash_duo.wait_for_element("#overview-distributors", timeout=20)
+    before = int(dash_duo.find_element("#overview-distributors").text.replace(",", ""))
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_text_to_equal("#overview-distributors", f"{before:,}", timeout=20)
+    _ingest_one_more(dashboard_settings, dashboard_network, "DCACHE2")
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_text_to_equal("#overview-distributors", f"{before + 1:,}", timeout=20)
+    assert dash_duo.get_logs() == []
