@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard.auth import require_login
 from dashboard.context import AppContext, attach
-from dashboard.data import make_cache
+from dashboard.data import make_cache, start_warmer
 from downline.connection import driver_for
 from downline.settings import Settings
 
@@ -30,6 +30,7 @@ def create_app(settings: Settings, driver=None) -> dash.Dash:
     require_login(app.server, settings)
     driver = driver or driver_for(settings, retry_seconds=PAGE_RETRY_SECONDS)
     attach(app.server, AppContext(settings, driver, make_cache(app.server, settings)))
+    start_warmer(app.server, settings.dashboard_warm_seconds)
     app.layout = html.Div(
         [
             html.Header(

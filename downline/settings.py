@@ -146,6 +146,13 @@ class Settings(BaseSettings):
         "Entries are keyed by the newest finished ingest run, so a finished run invalidates them.",
         Path(".downline/cache/dashboard"),
     )
+    dashboard_warm_seconds: float = _env(
+        "DASHBOARD_WARM_SECONDS",
+        "How often the dashboard checks for a finished ingest run and then computes its pages' "
+        "default views into the cache, so that no visitor waits for them (0: never).",
+        30.0,
+        ge=0,
+    )
     dashboard_cache_seconds: int = _env(
         "DASHBOARD_CACHE_SECONDS",
         "Seconds a cached dashboard answer is kept (0: until the next ingest run).",

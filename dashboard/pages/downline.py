@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboard.data import cached
+from dashboard.data import cached, fact, warm
 from dashboard.filters import register_root_search, root_picker
 from dashboard.tree_layout import tidy_positions
 from dashboard.ui import graph, grid, guarded, loading, register_export, rows, status
@@ -24,6 +24,7 @@ from queries.explore import downline_summary, first_root, neighbourhood
 dash.register_page(__name__, path="/downline", name="Downline", title="downline: downline", order=3)
 
 MOST_NEIGHBOURS = 300
+DEPTH, HOPS = 3, 2  # what the page shows first
 STYLESHEET = [
     {
         "selector": "node",
@@ -53,7 +54,7 @@ def layout(root: str | None = None, **_query) -> html.Div:
             html.Div(
                 [
                     root_picker("downline", root, "the first root (type an id or a name)"),
-                    html.Label(["levels shown ", _choice("downline-depth", range(1, 6), 3)]),
+                    html.Label(["levels shown ", _choice("downline-depth", range(1, 6), DEPTH)]),
                     dcc.RadioItems(
                         id="downline-kind",
                         options=["sunburst", "icicle"],
@@ -71,7 +72,7 @@ def layout(root: str | None = None, **_query) -> html.Div:
             ),
             loading(graph("downline-chart", height=560)),
             html.H2("Neighbourhood"),
-            html.Label(["sponsor links away ", _choice("downline-hops", range(1, 5), 2)]),
+            html.Label(["sponsor links away ", _choice("downline-hops", range(1, 5), HOPS)]),
             loading(
                 cyto.Cytoscape(
                     id="downline-network",
@@ -115,10 +116,29 @@ def move_to(clicked, tapped, options):
 
 
 def _centre(root: str | None) -> str:
-    found = root or cached("first_root", first_root)
+    found = root or fact(first_root)
     if found is None:
         raise dash.exceptions.PreventUpdate
     return found
+
+
+def _shape(centre: str, depth: int):
+    return cached(
+        "downline_summary", lambda d, db: downline_summary(d, db, centre, depth), centre, depth
+    )
+
+
+def _near(centre: str, hops: int):
+    return cached(
+        "neighbourhood",
+        lambda d, db: neighbourhood(d, db, centre, hops, MOST_NEIGHBOURS),
+        centre,
+        hops,
+    )
+
+
+warm("downline-shape", lambda: _shape(_centre(None), DEPTH))
+warm("downline-near", lambda: _near(_centre(None), HOPS))
 
 
 @callback(
@@ -131,9 +151,7 @@ def _centre(root: str | None) -> str:
 @guarded
 def fill_chart(root, depth, kind):
     centre = _centre(root)
-    shape = cached(
-        "downline_summary", lambda d, db: downline_summary(d, db, centre, depth), centre, depth
-    )
+    shape = _shape(centre, depth)
     trace = go.Sunburst if kind == "sunburst" else go.Icicle
     revenue = shape.revenue_cents / 100
     figure = go.Figure(
@@ -177,12 +195,7 @@ def fill_chart(root, depth, kind):
 @guarded
 def fill_network(root, hops):
     centre = _centre(root)
-    near = cached(
-        "neighbourhood",
-        lambda d, db: neighbourhood(d, db, centre, hops, MOST_NEIGHBOURS),
-        centre,
-        hops,
-    )
+    near = _near(centre, hops)
     placed = tidy_positions(dict(zip(near.id, near.sponsor_id, strict=True)))
     members = set(near.id)
     nodes = [

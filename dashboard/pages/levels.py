@@ -7,7 +7,7 @@ import dash
 import plotly.graph_objects as go
 from dash import Output, callback, html
 
-from dashboard.data import cached
+from dashboard.data import view, warm
 from dashboard.filters import filter_bar, filter_inputs, read_filters, register_root_search
 from dashboard.ui import graph, grid, guarded, loading, register_export, rows, status
 from queries.levels import levels
@@ -31,6 +31,7 @@ def layout(root: str | None = None, **_query) -> html.Div:
 
 
 register_root_search("levels")
+warm("levels", lambda: view(levels))
 register_export("levels-grid")
 
 
@@ -45,7 +46,7 @@ register_export("levels-grid")
 @guarded
 def fill_levels(root, start, end, active):
     root, filters = read_filters(root, start, end, active)
-    found = cached("levels", lambda d, db: levels(d, db, root, filters), root, filters)
+    found = view(levels, root, filters)
     table = found.table
     breadth = go.Figure(
         go.Bar(x=table.level, y=table.distributors, name="distributors"),

@@ -8,13 +8,18 @@ import dash
 import plotly.graph_objects as go
 from dash import Input, Output, callback, html
 
-from dashboard.data import cached
+from dashboard.data import fact, view, warm
 from dashboard.ui import graph, guarded, kpi, loading, percent, status
 from downline.output import money
 from queries.explore import growth, network_totals
 from queries.indicators import indicators
 
 dash.register_page(__name__, path="/", name="Overview", title="downline: overview", order=0)
+
+
+warm("overview-totals", lambda: fact(network_totals))
+warm("overview-growth", lambda: fact(growth))
+warm("overview-risks", lambda: view(indicators))
 
 
 def layout(**_query) -> html.Div:
@@ -45,8 +50,8 @@ def layout(**_query) -> html.Div:
 )
 @guarded
 def fill_numbers(_):
-    totals = cached("network_totals", network_totals)
-    months = cached("growth", growth)
+    totals = fact(network_totals)
+    months = fact(growth)
     tiles = [
         ("distributors", "distributors", f"{totals.distributors:,}"),
         ("active", "active", f"{totals.active:,}"),
@@ -81,5 +86,5 @@ def fill_numbers(_):
 )
 @guarded
 def fill_risks(_):
-    found = cached("indicators", lambda driver, database: indicators(driver, database))
+    found = view(indicators)
     return [html.Li(sentence) for sentence in found.summary()], dash.no_update

@@ -78,4 +78,6 @@ def dashboard_network(driver, server_settings, tmp_path_factory):
 @pytest.fixture
 def dashboard_settings(server_settings, tmp_path):
     """The test server's settings with a cache of the test's own."""
-    return server_settings.model_copy(update={"dashboard_cache_dir": tmp_path / "cache"})
+    return server_settings.model_copy(
+        update={"dashboard_cache_dir": tmp_path / "cache", "dashboard_warm_seconds": 0}
+    )

@@ -3,10 +3,13 @@ moment an ingest run finishes."""
 
 from __future__ import annotations
 
+import logging
+import time
+
 import pytest
 
 from dashboard.app import create_app
-from dashboard.data import cached
+from dashboard.data import DEFAULT_VIEWS, cached
 from tests.support.servers import run_cli, settings_env
 
 pytestmark = pytest.mark.browser
@@ -47,3 +50,42 @@ def test_the_overview_shows_new_data_after_a_run(dash_duo, dashboard_network, da
     dash_duo.driver.refresh()
     dash_duo.wait_for_text_to_equal("#overview-distributors", f"{before + 1:,}", timeout=20)
     assert dash_duo.get_logs() == []
+
+
+def _entries(folder) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("__")}
+
+
+def _wait_for_warming(caplog, rounds: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if sum("warmed" in r.getMessage() for r in caplog.records) >= rounds:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the warmer did not finish round {rounds}")
+
+
+def _all_views_are_cached(app, folder) -> bool:
+    """Asking every default view adds nothing to the cache: each was there already."""
+    before = _entries(folder)
+    with app.server.app_context():
+        for call in DEFAULT_VIEWS.values():
+            call()
+    return _entries(folder) == before
+
+
+def test_the_warmer_fills_every_default_view_after_a_run(
+    dashboard_network, dashboard_settings, caplog
+):
+    caplog.set_level(logging.INFO, logger="downline.dashboard")
+    settings = dashboard_settings.model_copy(update={"dashboard_warm_seconds": 0.5})
+    folder = settings.dashboard_cache_dir
+    app = create_app(settings)
+    _wait_for_warming(caplog, 1)
+    first = _entries(folder)
+    assert len(first) >= len(DEFAULT_VIEWS) >= 9
+    assert _all_views_are_cached(app, folder)
+    _ingest_one_more(settings, dashboard_network, "DCACHE3")
+    _wait_for_warming(caplog, 2)
+    assert len(_entries(folder) - first) >= len(DEFAULT_VIEWS)  # again, for the new version
+    assert _all_views_are_cached(app, folder)
