@@ -55,12 +55,13 @@ def distributors(
 ) -> pd.DataFrame:
     """One row per distributor covered, with `level` and its activity within the period."""
     params = filters.params()
+    stored = not filters.period_filtered  # all time: the totals the ingest keeps answer
     if filters.as_of is None and root is not None:
-        frame = read(
-            driver, database, q.PER_DISTRIBUTOR_SUBTREE, pre=root.pre, post=root.post, **params
-        )
+        statement = q.PER_DISTRIBUTOR_STORED_SUBTREE if stored else q.PER_DISTRIBUTOR_SUBTREE
+        frame = read(driver, database, statement, pre=root.pre, post=root.post, **params)
     else:
-        frame = read(driver, database, q.PER_DISTRIBUTOR_ALL, **params)
+        statement = q.PER_DISTRIBUTOR_STORED_ALL if stored else q.PER_DISTRIBUTOR_ALL
+        frame = read(driver, database, statement, **params)
     for column in CENT_COLUMNS:
         frame[column] = frame[column].fillna(0).astype("int64")
     if filters.as_of is None:
