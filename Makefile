@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test unit demo lint clean bench-ingest bench-analytics
+.PHONY: test unit demo demo-data screenshots lint clean bench-ingest bench-analytics bench-dashboard
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +25,21 @@ unit: $(STAMP)
 
 DEMO_DATA := .downline/demo-data
 
-## demo: the local Neo4j with 20,000 generated distributors, and the dashboard on :8050
-demo: $(STAMP)
-	scripts/system-deps.sh
+demo-data: $(STAMP)
+	scripts/system-deps.sh --browser
 	$(BIN)/downline db start
 	test -f $(DEMO_DATA)/distributors.csv || \
 	  $(BIN)/downline demo generate --distributors 20000 --profile pyramid --out $(DEMO_DATA)
 	$(BIN)/downline ingest $(DEMO_DATA) --rejects $(DEMO_DATA)/rejects
+
+## demo: the local Neo4j with 20,000 generated distributors, and the dashboard on :8050
+demo: demo-data
 	$(BIN)/downline dashboard
+
+## screenshots: docs/screenshots/*.png of every page, from the demo's data
+screenshots: demo-data
+	$(BIN)/downline dashboard --port 8050 & pid=$$!; \
+	  trap "kill $$pid" EXIT; sleep 5; $(BIN)/python bench/screenshots.py --url http://127.0.0.1:8050
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -50,3 +57,8 @@ bench-ingest: $(STAMP)
 ## bench-analytics: warm query timings on the database `make bench-ingest SIZE=target` left
 bench-analytics: $(STAMP)
 	$(BIN)/python bench/analytics_bench.py --size target
+
+## bench-dashboard: page renders in Chromium and callback latency, 1 and 20 users (needs the above)
+bench-dashboard: $(STAMP)
+	scripts/system-deps.sh --browser
+	$(BIN)/python bench/dashboard_bench.py --size target

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 X_GAP, Y_GAP = 90.0, 110.0
@@ -33,3 +34,20 @@ def tidy_positions(parents: dict[str, str | None]) -> dict[str, tuple[float, flo
             x, next_leaf = next_leaf, next_leaf + X_GAP
         positions[node] = (x, depth * Y_GAP)
     return positions
+
+
+def radial(positions: dict[str, tuple[float, float]], ring: float = 160.0) -> dict:
+    """The same tree drawn in rings: a wide, shallow neighbourhood (hundreds of frontline
+    distributors under one sponsor) fits a square instead of a thin strip. Depth becomes the
+    ring, the left-to-right order the angle."""
+    if not positions:
+        return {}
+    xs = [x for x, _ in positions.values()]
+    low, span = min(xs), (max(xs) - min(xs)) or 1.0
+    turn = 2 * math.pi * len(positions) / (len(positions) + 1)  # leave a gap where it closes
+    placed = {}
+    for node, (x, y) in positions.items():
+        angle = (x - low) / span * turn
+        radius = y / Y_GAP * ring
+        placed[node] = (radius * math.cos(angle), radius * math.sin(angle))
+    return placed

@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.data import cached, fact, warm
 from dashboard.filters import register_root_search, root_picker
-from dashboard.tree_layout import tidy_positions
+from dashboard.tree_layout import radial, tidy_positions
 from dashboard.ui import graph, grid, guarded, loading, register_export, rows, status
 from downline.output import money
 from queries.explore import downline_summary, first_root, neighbourhood
@@ -196,7 +196,7 @@ def fill_chart(root, depth, kind):
 def fill_network(root, hops):
     centre = _centre(root)
     near = _near(centre, hops)
-    placed = tidy_positions(dict(zip(near.id, near.sponsor_id, strict=True)))
+    placed = radial(tidy_positions(dict(zip(near.id, near.sponsor_id, strict=True))))
     members = set(near.id)
     nodes = [
         {

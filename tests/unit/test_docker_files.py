@@ -33,7 +33,7 @@ def test_compose_publishes_only_on_loopback_and_holds_no_literal_password():
         for port in service.get("ports", []):
             assert port.startswith("127.0.0.1:"), port
     text = COMPOSE.read_text(encoding="utf-8")
-    assert "${NEO4J_PASSWORD:?" in text
+    assert "${NEO4J_PASSWORD:?" in text and "DASHBOARD_PASSWORD: ${DASHBOARD_PASSWORD:?" in text
     assert "NEO4J_AUTH: neo4j/${NEO4J_PASSWORD" in text
 
 
@@ -41,6 +41,7 @@ def test_dockerfile_serves_the_gunicorn_entry_point_as_a_non_root_user():
     dockerfile = (REPO / "docker" / "Dockerfile").read_text(encoding="utf-8")
     assert "dashboard.app:server" in dockerfile
     assert "\nUSER downline\n" in dockerfile
+    assert "ENV DASHBOARD_HOST=0.0.0.0" in dockerfile  # so the app refuses to run without login
 
 
 def _compose_cli_available() -> bool:
@@ -54,7 +55,9 @@ def _compose_cli_available() -> bool:
 def test_docker_compose_config_accepts_the_file():
     result = subprocess.run(
         ["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
-        env=clean_environ(NEO4J_PASSWORD="compose-check-password"),
+        env=clean_environ(
+            NEO4J_PASSWORD="compose-check-password", DASHBOARD_PASSWORD="compose-check"
+        ),
         capture_output=True,
         text=True,
     )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from dashboard.tree_layout import X_GAP, Y_GAP, tidy_positions
+import math
+
+from dashboard.tree_layout import X_GAP, Y_GAP, radial, tidy_positions
 
 
 def test_parents_sit_over_their_children_and_levels_are_rows():
@@ -28,3 +30,12 @@ def test_a_deep_chain_does_not_recurse():
     parents = {str(i): (str(i - 1) if i else None) for i in range(5000)}
     at = tidy_positions(parents)
     assert at["4999"] == (0.0, 4999 * Y_GAP)
+
+
+def test_rings_put_each_level_at_its_own_distance_from_the_top():
+    parents = {"r": None, **{f"c{i}": "r" for i in range(200)}, "g": "c7"}
+    at = radial(tidy_positions(parents), ring=100.0)
+    assert at["r"] == (0.0, 0.0)
+    assert all(math.isclose(math.hypot(*at[f"c{i}"]), 100.0) for i in range(200))
+    assert math.isclose(math.hypot(*at["g"]), 200.0)
+    assert len({(round(x, 6), round(y, 6)) for x, y in at.values()}) == len(parents)

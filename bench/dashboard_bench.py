@@ -1,0 +1,211 @@
+"""Dashboard benchmark: page render time in headless Chromium and callback latency with 1 and
+20 concurrent users, on the database an ingest benchmark left (`make bench-ingest` first).
+
+The dashboard runs as in production: gunicorn, `dashboard.app:server`, 2 workers with 8 threads
+each, on loopback. First every page is opened once with an empty cache and the warmer off
+(cold: the first visitor after an ingest run, had the warmer not run), then again several times
+(warm). Every callback request the browser sent while rendering is recorded from Chromium's
+network log and replayed over HTTP by 1 and by 20 concurrent users.
+
+Writes bench/results/dashboard-<size>-<date>.json and prints a Markdown table. Run through
+`make bench-dashboard`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from pages import PAGES, browser_with_network_log, render, status_id, type_ahead
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def _callback_requests(browser) -> list[tuple[str, bytes]]:
+    """The callback POSTs the browser sent since the last call: (url, body)."""
+    found = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] != "Network.requestWillBeSent":
+            continue
+        request = message["params"]["request"]
+        if "/_dash-update-component" in request["url"] and request.get("postData"):
+            found.append((request["url"], request["postData"].encode()))
+    return found
+
+
+def _replay(requests: list[tuple[str, bytes]], users: int, rounds: int) -> list[float]:
+    """Each user sends every request `rounds` times; latencies in ms."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def user() -> None:
+        mine = []
+        for _ in range(rounds):
+            for url, body in requests:
+                ask = urllib.request.Request(
+                    url, data=body, headers={"Content-Type": "application/json"}
+                )
+                began = time.perf_counter()
+                with urllib.request.urlopen(ask, timeout=600) as answer:
+                    answer.read()
+                mine.append((time.perf_counter() - began) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def _wait_for_http(url: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="target")
+    parser.add_argument("--port", type=int, default=7699)
+    parser.add_argument("--web-port", type=int, default=8799)
+    parser.add_argument("--runs", type=int, default=5, help="warm renders of each page")
+    parser.add_argument("--rounds", type=int, default=3, help="replays per simulated user")
+    args = parser.parse_args()
+    work = REPO / ".downline" / "bench" / args.size
+    cache = Path(tempfile.mkdtemp(prefix="downline-dashboard-cache-"))
+    os.environ.update(
+        NEO4J_URI=f"bolt://127.0.0.1:{args.port}",
+        DOWNLINE_DATA_DIR=str(work / "neo4j"),
+        DOWNLINE_LOG_DIR=str(work / "logs"),
+        DOWNLINE_NEO4J_LIB=str(REPO / ".downline" / "neo4j-lib"),
+        DASHBOARD_CACHE_DIR=str(cache),
+        DASHBOARD_WARM_SECONDS="0",
+    )
+    from downline.connection import driver_for
+    from downline.localdb import LocalNeo4j
+    from downline.schema import init_schema
+    from downline.settings import Settings
+    from queries.overview import graph_counts
+    from queries.tree import read
+
+    settings = Settings()
+    server = LocalNeo4j(settings, log=lambda message: None)
+    server.start()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    web = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            "2",
+            "--threads",
+            "8",
+            "--timeout",
+            "1800",
+            "--bind",
+            f"127.0.0.1:{args.web_port}",
+            "dashboard.app:server",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{args.web_port}"
+    browser = None
+    try:
+        with driver_for(settings) as driver:
+            init_schema(driver, settings.neo4j_database)  # the search index of older stores
+            counts = graph_counts(driver, settings.neo4j_database).__dict__
+            deepest = read(
+                driver,
+                settings.neo4j_database,
+                "MATCH (x:Distributor) RETURN x.id AS id ORDER BY x.depth DESC, x.id LIMIT 1",
+            ).id.iloc[0]
+        pages = [*PAGES, f"/distributor/{deepest}"]
+        _wait_for_http(base + "/_dash-layout")
+        browser = browser_with_network_log()
+        status = {page: status_id(page) for page in pages}
+        cold = {page: render(browser, base + page, status[page]) for page in pages}
+        _callback_requests(browser)  # the cold round's requests are not replayed
+        warm: dict[str, list[float]] = {page: [] for page in pages}
+        for run in range(args.runs):
+            for page in pages:
+                warm[page].append(render(browser, base + page, status[page]))
+                if run == 0 and page == "/levels":
+                    type_ahead(browser, "levels-root", "D00001")
+            if run == 0:  # one round's callbacks, the search included, are what users replay
+                requests = _callback_requests(browser)
+        latency = {users: _replay(requests, users, args.rounds) for users in (1, 20)}
+    finally:
+        if browser is not None:
+            browser.quit()
+        web.terminate()
+        web.wait(timeout=60)
+        server.stop()
+        shutil.rmtree(cache, ignore_errors=True)
+
+    summary = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}",
+        "size": args.size,
+        "graph": counts,
+        "server": "gunicorn, 2 workers x 8 threads, loopback; Neo4j on the same machine",
+        "page_render_s": {
+            page: {
+                "cold": round(cold[page], 2),
+                "warm_median": round(statistics.median(warm[page]), 2),
+                "warm_max": round(max(warm[page]), 2),
+            }
+            for page in pages
+        },
+        "callbacks_replayed": len(requests),
+        "callback_latency_ms": {
+            f"{users}_users": {
+                "requests": len(values),
+                "p50": round(_percentile(values, 0.5), 1),
+                "p95": round(_percentile(values, 0.95), 1),
+                "max": round(max(values), 1),
+            }
+            for users, values in latency.items()
+        },
+    }
+    out = REPO / "bench" / "results" / f"dashboard-{args.size}-{summary['date']}.json"
+    out.write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+    print("\n| page | cold render (s) | warm render, median (s) | warm, max (s) |")
+    print("|---|---:|---:|---:|")
+    for page, row in summary["page_render_s"].items():
+        print(f"| `{page}` | {row['cold']} | {row['warm_median']} | {row['warm_max']} |")
+    print("\n| concurrent users | callback requests | p50 (ms) | p95 (ms) |")
+    print("|---:|---:|---:|---:|")
+    for users, row in summary["callback_latency_ms"].items():
+        print(f"| {users.split('_')[0]} | {row['requests']} | {row['p50']} | {row['p95']} |")
+
+
+if __name__ == "__main__":
+    main()
