@@ -1,16 +1,22 @@
 """Compliance indicators: the lines regulators drew, computed from the data (`downline
 indicators`). Each says its value, its threshold, whether the network crosses it, and its
 source (docs/indicators.md). They are findings to quote, never a verdict of illegality.
+
+Most are ratios of two sums over distributors (`RATIOS`): the same definition gives the network's
+value and, summed over pre-order intervals, every subtree's (`by_subtree`), so a subtree that
+drives an indicator can be named.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import neo4j
 import numpy as np
 import pandas as pd
 
+from downline.errors import DownlineError
 from queries import analytics_cypher as q
 from queries.cohorts import retention
 from queries.filters import NO_FILTERS, Filters
@@ -20,6 +26,8 @@ from queries.tree import distributors, find_root, read
 PARTICIPANT_KINDS = ("personal", "starter_kit")
 END_OF_PERIOD_DAYS = 5
 THOUSAND = 100_000  # cents
+MIN_SUBTREE = 10  # distributors: smaller subtrees say little about a ratio
+TOP = 20
 
 
 @dataclass(frozen=True)
@@ -61,131 +69,193 @@ def _share(part: float, whole: float) -> float | None:
     return float(part / whole) if whole else None
 
 
-def indicators(
+@dataclass(frozen=True)
+class Ratio:
+    """An indicator that is sum(numerator) / sum(denominator) over distributors (parts named
+    in `_Forest.parts`), crossed past `limit`: above it, or below it when `below`."""
+
+    numerator: str
+    denominator: str
+    limit: float
+    below: bool = False
+
+    def past(self, value):
+        """How far past the limit in the crossing direction (positive: crossed)."""
+        return self.limit - value if self.below else value - self.limit
+
+    def crossed(self, value: float | None) -> bool:
+        return value is not None and bool(self.past(value) > 0)
+
+
+# Every indicator, in the order reported.
+NAMES = {
+    "retail_reward_share": "Rewards tied to retail sales to outside customers",
+    "end_user_sales_share": "Sales to end users outside the network",
+    "low_customer_share_pay": "Commissions paid to earners whose own and downline revenue is "
+    "at most 50 % from outside customers",
+    "recruitment_payout_share": "Payouts for recruitment (type recruitment or paid on "
+    "starter kits)",
+    "net_loss_rate": "Participants whose commissions are below their own purchases and "
+    "starter kits",
+    "zero_earner_share": "Participants earning nothing",
+    "small_earner_share": "Participants earning at most 1,000 in the period",
+    "top_1_percent_share": "Commissions taken by the top 1 % of earners",
+    "retention_12_months": "Distributors still active 12 months after joining",
+    "end_of_period_buying": f"Personal purchases in the last {END_OF_PERIOD_DAYS} days of a month",
+}
+RATIOS = {
+    "retail_reward_share": Ratio("retail_tied", "tied", 2 / 3, below=True),
+    "end_user_sales_share": Ratio("retail_cents", "revenue_cents", 0.8, below=True),
+    "low_customer_share_pay": Ratio("low_customer_pay", "earned", 0.5),
+    "recruitment_payout_share": Ratio("recruiting", "commissions", 0.5),
+    "net_loss_rate": Ratio("net_loss", "participants", 0.5),
+    "zero_earner_share": Ratio("zero", "participants", 0.5),
+    "small_earner_share": Ratio("small", "participants", 0.5),
+}
+NOT_BY_SUBTREE = {
+    "top_1_percent_share": "The top 1 % share ranks earners against each other, so it is not "
+    "a sum over distributors and cannot be broken down by subtree.",
+    "retention_12_months": "Retention is judged per join cohort, not summed over distributors, "
+    "so it is not broken down by subtree; `downline cohorts` breaks it down by join month.",
+    "end_of_period_buying": "End-of-period buying counts purchases by day of the month, which the "
+    "per-distributor figures do not hold, so it is not broken down by subtree.",
+}
+
+
+class NotBySubtree(DownlineError):
+    """An indicator that is not a ratio of sums over distributors."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the indicators are computed from, read once: the covered distributors with their
+    period figures, their commissions by trigger, and their personal purchases by day."""
+
+    frame: pd.DataFrame
+    triggers: pd.DataFrame
+    personal: pd.DataFrame
+
+    def indicators(self) -> Indicators:
+        return compute(self.frame, self.triggers, self.personal)
+
+    def by_subtree(self, key: str, min_size: int = MIN_SUBTREE, top: int = TOP) -> pd.DataFrame:
+        """`by_subtree` of these inputs; the parts are summed once for every key asked."""
+        return self._forest.top(key, min_size, top)
+
+    @cached_property
+    def _forest(self) -> _Forest:
+        return _Forest(self.frame, self.triggers)
+
+
+def read_inputs(
     driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> Indicators:
+) -> Inputs:
     frame = distributors(driver, database, filters, find_root(driver, database, root))
     params = filters.params()
     triggers = read(driver, database, q.COMMISSIONS_BY_TRIGGER, **params)
     triggers = triggers[triggers.earner_id.isin(set(frame.id))]
     personal = read(driver, database, q.PERSONAL_BY_DAY, **params)
     personal = personal[personal.id.isin(set(frame.id))]
-    return compute(frame, triggers, personal)
+    return Inputs(frame, triggers, personal)
 
 
-def classify(triggers: pd.DataFrame) -> pd.Series:
-    """retail, participant or other, per row of commissions by (type, order kind)."""
-    retail = (triggers.type == "retail_margin") | (triggers.order_kind == "retail")
-    participant = (triggers.type == "recruitment") | triggers.order_kind.isin(PARTICIPANT_KINDS)
-    return pd.Series(
-        np.where(retail, "retail", np.where(participant, "participant", "other")),
-        index=triggers.index,
-    )
+def indicators(
+    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
+) -> Indicators:
+    return read_inputs(driver, database, root, filters).indicators()
+
+
+def indicators_with_subtrees(
+    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
+) -> tuple[Indicators, dict[str, pd.DataFrame]]:
+    """The indicators and each ratio indicator's breakdown by subtree, from one read."""
+    inputs = read_inputs(driver, database, root, filters)
+    return inputs.indicators(), {key: inputs.by_subtree(key) for key in RATIOS}
+
+
+def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of commissions by (type, order kind): retail-tied, participant-tied (retail wins
+    where both apply; neither: other), and paid for recruitment."""
+    kind = triggers.order_kind
+    retail = ((triggers.type == "retail_margin") | (kind == "retail")).to_numpy()
+    participant = ((triggers.type == "recruitment") | kind.isin(PARTICIPANT_KINDS)).to_numpy()
+    recruiting = ((triggers.type == "recruitment") | (kind == "starter_kit")).to_numpy()
+    return retail, participant & ~retail, recruiting
 
 
 def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame) -> Indicators:
     """From one row per participant (the covered distributors, with period figures), the
     commissions by earner, type and order kind, and personal purchases by day."""
-    triggers = triggers.assign(tied=classify(triggers))
-    tied = triggers.groupby("tied").cents.sum()
-    retail_tied, participant_tied = tied.get("retail", 0), tied.get("participant", 0)
-    commissions = int(triggers.cents.sum())
-    recruiting = triggers[
-        (triggers.type == "recruitment") | (triggers.order_kind == "starter_kit")
-    ].cents.sum()
-    revenue = frame.retail_cents + frame.personal_cents + frame.starter_kit_cents
+    parts = _Forest(frame, triggers).parts
+    totals = {name: column.sum() for name, column in parts.items()}
     earned = frame.commission_cents
-    bought = frame.personal_cents + frame.starter_kit_cents
     kit_buyers = frame[frame.starter_kit_cents > 0]
-    by_earner = _by_earner(frame, triggers)
-    paid_low = by_earner[by_earner.customer_share <= 0.5].commission_cents.sum()
+    by_earner = _by_earner(frame, parts)
     days = personal.day > (personal.month_end.map(lambda d: d.day) - END_OF_PERIOD_DAYS)
     expected_end = END_OF_PERIOD_DAYS / 30.44
     cohort_keep = retention(frame, 12)
+    values = {
+        key: _share(totals[ratio.numerator], totals[ratio.denominator])
+        for key, ratio in RATIOS.items()
+    }
 
-    def item(key, name, value, threshold, crossed, source, detail=""):
+    def item(key, value, threshold, crossed, source, detail=""):
         return Indicator(
-            key, name, value, threshold, bool(value is not None and crossed), source, detail
+            key, NAMES[key], value, threshold, bool(value is not None and crossed), source, detail
         )
 
-    retail_reward = _share(retail_tied, retail_tied + participant_tied)
-    end_users = _share(frame.retail_cents.sum(), revenue.sum())
-    low_customer = _share(paid_low, by_earner.commission_cents.sum())
-    recruitment = _share(recruiting, commissions)
-    net_loss = _share((earned < bought).sum(), len(frame))
+    def ratio_item(key, threshold, source, detail=""):
+        value = values[key]
+        return item(key, value, threshold, RATIOS[key].crossed(value), source, detail)
+
     kit_lost = _share(
         (kit_buyers.commission_cents < kit_buyers.starter_kit_cents).sum(), len(kit_buyers)
     )
-    zero = _share((earned == 0).sum(), len(frame))
-    small = _share((earned <= THOUSAND).sum(), len(frame))
     top1 = top_share(earned, 0.01) if len(frame) and earned.sum() else None
     end_buying = _share(personal[days].cents.sum(), personal.cents.sum())
     herbalife = "FTC v. Herbalife International, stipulated order (2016)"
     items = [
-        item(
+        ratio_item(
             "retail_reward_share",
-            "Rewards tied to retail sales to outside customers",
-            retail_reward,
             "at least 2/3",
-            retail_reward is not None and retail_reward < 2 / 3,
             herbalife,
             "rewards on participants' own purchases and starter kits: "
-            + _pct(_share(participant_tied, retail_tied + participant_tied)),
+            + _pct(_share(totals["participant_tied"], totals["tied"])),
         ),
-        item(
+        ratio_item(
             "end_user_sales_share",
-            "Sales to end users outside the network",
-            end_users,
             "at least 80 %",
-            end_users is not None and end_users < 0.8,
             herbalife,
         ),
-        item(
+        ratio_item(
             "low_customer_share_pay",
-            "Commissions paid to earners whose own and downline revenue is at most 50 % "
-            "from outside customers",
-            low_customer,
             "no pay unless more than 50 % (crossed when most pay goes there)",
-            low_customer is not None and low_customer > 0.5,
             "FTC v. Vemma Nutrition, final order (2016)",
             f"{int((by_earner.customer_share <= 0.5).sum())} of {len(by_earner)} earners",
         ),
-        item(
+        ratio_item(
             "recruitment_payout_share",
-            "Payouts for recruitment (type recruitment or paid on starter kits)",
-            recruitment,
             "more than 50 % (Fortune Hi-Tech Marketing: over 81 %)",
-            recruitment is not None and recruitment > 0.5,
             "In re Koscot Interplanetary (1975); FTC v. Fortune Hi-Tech Marketing (2013-2014)",
         ),
-        item(
+        ratio_item(
             "net_loss_rate",
-            "Participants whose commissions are below their own purchases and starter kits",
-            net_loss,
             "more than 50 % (Fortune Hi-Tech Marketing: over 98 %)",
-            net_loss is not None and net_loss > 0.5,
             "FTC v. Fortune Hi-Tech Marketing (2013-2014)",
             f"starter-kit buyers who never recouped the kit: {_pct(kit_lost)}",
         ),
-        item(
+        ratio_item(
             "zero_earner_share",
-            "Participants earning nothing",
-            zero,
             "more than 50 %",
-            zero is not None and zero > 0.5,
             "FTC staff report on MLM income disclosure statements (2024)",
         ),
-        item(
+        ratio_item(
             "small_earner_share",
-            "Participants earning at most 1,000 in the period",
-            small,
             "more than 50 % (ask a 12-month period)",
-            small is not None and small > 0.5,
             "FTC staff report on MLM income disclosure statements (2024)",
         ),
         item(
             "top_1_percent_share",
-            "Commissions taken by the top 1 % of earners",
             top1,
             "about half or more (Amway, Nu Skin, Herbalife: about 54 %)",
             top1 is not None and top1 >= 0.5,
@@ -194,7 +264,6 @@ def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame)
         ),
         item(
             "retention_12_months",
-            "Distributors still active 12 months after joining",
             cohort_keep,
             "below 40 % (annual attrition of 60-80 % is typical)",
             cohort_keep is not None and cohort_keep < 0.4,
@@ -202,7 +271,6 @@ def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame)
         ),
         item(
             "end_of_period_buying",
-            f"Personal purchases in the last {END_OF_PERIOD_DAYS} days of a month",
             end_buying,
             f"at least twice the even spread ({_pct(2 * expected_end)})",
             end_buying is not None and end_buying >= 2 * expected_end,
@@ -212,46 +280,124 @@ def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame)
     return Indicators(items, by_earner)
 
 
-def _by_earner(frame: pd.DataFrame, triggers: pd.DataFrame) -> pd.DataFrame:
-    """Per earner: commissions, their retail and recruitment shares, and the share of own plus
-    downline revenue from outside customers (subtrees are pre-order intervals)."""
-    ordered = frame.sort_values("pre")
-    pre = ordered.pre.to_numpy()
-    retail = np.concatenate([[0], np.cumsum(ordered.retail_cents.to_numpy())])
-    total = np.concatenate(
-        [
-            [0],
-            np.cumsum(
-                (
-                    ordered.retail_cents + ordered.personal_cents + ordered.starter_kit_cents
-                ).to_numpy()
-            ),
-        ]
-    )
-    earners = frame[frame.commission_cents > 0]
-    start = np.searchsorted(pre, earners.pre.to_numpy(), side="left")
-    end = np.searchsorted(pre, earners.post.to_numpy(), side="right")
-    sub_retail, sub_total = retail[end] - retail[start], total[end] - total[start]
-    shares = triggers.pivot_table(
-        index="earner_id", columns="tied", values="cents", aggfunc="sum", fill_value=0
-    )
-    recruiting = triggers[(triggers.type == "recruitment") | (triggers.order_kind == "starter_kit")]
-    recruit_cents = recruiting.groupby("earner_id").cents.sum()
+class _Forest:
+    """The covered distributors as subtrees and, per distributor (in frame order), the parts
+    every ratio in `RATIOS` sums. A subtree is a pre-order interval (d is in r's subtree exactly
+    when r.pre <= d.pre <= r.post): a run of rows in pre order, so its sum is the difference of
+    two cumulative sums, for every subtree at once."""
+
+    def __init__(self, frame: pd.DataFrame, triggers: pd.DataFrame):
+        self.ids = frame.id.to_numpy()
+        pre = frame.pre.to_numpy()
+        self.order = np.argsort(pre, kind="stable")
+        ordered = pre[self.order]
+        self.start = np.empty(len(pre), dtype=np.intp)
+        self.start[self.order] = np.arange(len(pre))  # pre numbers are unique
+        self.end = np.empty(len(pre), dtype=np.intp)  # searched in pre order: cache-friendly
+        self.end[self.order] = np.searchsorted(
+            ordered, frame.post.to_numpy()[self.order], side="right"
+        )
+        self.sizes = self.end - self.start
+        self.parts = self._parts(frame, triggers)
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Per row, the sum of `values` (frame order) over its subtree."""
+        running = np.concatenate([[0], np.cumsum(values[self.order])])
+        return running[self.end] - running[self.start]
+
+    def _parts(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Own figures, commissions received by what triggered them (`classify`), and, for
+        `_by_earner`, `customer_share`: the retail share of own plus downline revenue."""
+        codes, earners = pd.factorize(triggers.earner_id)  # each earner's id hashed once
+        at = pd.Index(frame.id).get_indexer(earners)[codes]  # row in frame, -1 if not covered
+        retail_tied, participant_tied, recruiting = classify(triggers)
+        cents = triggers.cents.to_numpy(dtype=np.float64)  # exact: sums stay far below 2**53
+
+        def received(rows: np.ndarray) -> np.ndarray:
+            rows = rows & (at >= 0)
+            return np.bincount(at[rows], cents[rows], minlength=len(frame)).astype(np.int64)
+
+        retail = frame.retail_cents.to_numpy()
+        bought = frame.personal_cents.to_numpy() + frame.starter_kit_cents.to_numpy()
+        revenue = retail + bought
+        earned = frame.commission_cents.to_numpy()
+        sub_retail, sub_revenue = self.sums(retail), self.sums(revenue)
+        customer_share = np.divide(
+            sub_retail, sub_revenue, out=np.zeros(len(frame)), where=sub_revenue > 0
+        )
+        paid = np.where(earned > 0, earned, 0)
+        parts = {
+            "retail_tied": received(retail_tied),
+            "participant_tied": received(participant_tied),
+            "recruiting": received(recruiting),
+            "commissions": received(np.ones(len(at), dtype=bool)),
+            "retail_cents": retail,
+            "revenue_cents": revenue,
+            "earned": paid,
+            "low_customer_pay": np.where(customer_share <= 0.5, paid, 0),
+            "customer_share": customer_share,
+            "net_loss": (earned < bought).astype(np.int64),
+            "zero": (earned == 0).astype(np.int64),
+            "small": (earned <= THOUSAND).astype(np.int64),
+            "participants": np.ones(len(frame), dtype=np.int64),
+        }
+        parts["tied"] = parts["retail_tied"] + parts["participant_tied"]
+        return parts
+
+    def top(self, key: str, min_size: int, top: int) -> pd.DataFrame:
+        if key not in RATIOS:
+            raise NotBySubtree(NOT_BY_SUBTREE.get(key, f"There is no indicator {key}."))
+        ratio = RATIOS[key]
+        part = self.sums(self.parts[ratio.numerator])
+        whole = self.sums(self.parts[ratio.denominator])
+        keep = (self.sizes >= min_size) & (whole != 0)
+        value = part[keep] / whole[keep]
+        past = ratio.past(value)
+        found = pd.DataFrame(
+            {
+                "root": self.ids[keep],
+                "distributors": self.sizes[keep],
+                "value": value,
+                "crossed": past > 0,
+                "past": past,
+            }
+        )
+        if len(found) > top > 0:  # only the rows that can make the top `top` need a full sort
+            found = found[past >= np.partition(past, len(past) - top)[len(past) - top]]
+        found = found.sort_values(
+            ["past", "distributors", "root"], ascending=[False, False, True], kind="stable"
+        )
+        return found.head(top).drop(columns="past").reset_index(drop=True)
+
+
+def by_subtree(
+    frame: pd.DataFrame,
+    triggers: pd.DataFrame,
+    key: str,
+    min_size: int = MIN_SUBTREE,
+    top: int = TOP,
+) -> pd.DataFrame:
+    """Indicator `key` within each distributor's subtree (itself and its downline among the
+    covered distributors) of at least `min_size` distributors: the `top` furthest past the
+    threshold in the crossing direction first (ties: the larger subtree, then the root's id),
+    as root, distributors, value, crossed. Subtrees with nothing to judge by (a zero
+    denominator) are left out; an indicator that is not in `RATIOS` raises `NotBySubtree`."""
+    return _Forest(frame, triggers).top(key, min_size, top)
+
+
+def _by_earner(frame: pd.DataFrame, parts: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per earner: commissions, their retail and recruitment shares, the share of own plus
+    downline revenue from outside customers, and whether they earned less than they bought."""
+    earners = (frame.commission_cents > 0).to_numpy()
+    commissions = frame.commission_cents.to_numpy()[earners]
     out = pd.DataFrame(
         {
-            "earner_id": earners.id.to_numpy(),
-            "commission_cents": earners.commission_cents.to_numpy(),
-            "customer_share": np.divide(
-                sub_retail, sub_total, out=np.zeros(len(earners)), where=sub_total > 0
-            ),
-            "net_loss": (
-                earners.commission_cents < earners.personal_cents + earners.starter_kit_cents
-            ).to_numpy(),
+            "earner_id": frame.id.to_numpy()[earners],
+            "commission_cents": commissions,
+            "customer_share": parts["customer_share"][earners],
+            "net_loss": parts["net_loss"][earners].astype(bool),
+            "retail_reward_share": parts["retail_tied"][earners] / commissions,
+            "recruitment_share": parts["recruiting"][earners] / commissions,
         }
     )
-    retail_tied = out.earner_id.map(
-        shares["retail"] if "retail" in shares else pd.Series(dtype=float)
-    ).fillna(0)
-    out["retail_reward_share"] = retail_tied / out.commission_cents
-    out["recruitment_share"] = out.earner_id.map(recruit_cents).fillna(0) / out.commission_cents
     return out.sort_values("commission_cents", ascending=False).reset_index(drop=True)

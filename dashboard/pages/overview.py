@@ -12,14 +12,13 @@ from dashboard.data import fact, view, warm
 from dashboard.ui import graph, guarded, kpi, loading, percent, status
 from downline.output import money
 from queries.explore import growth, network_totals
-from queries.indicators import indicators
+from queries.indicators import indicators_with_subtrees
 
 dash.register_page(__name__, path="/", name="Overview", title="downline: overview", order=0)
 
 
 warm("overview-totals", lambda: fact(network_totals))
 warm("overview-growth", lambda: fact(growth))
-warm("overview-risks", lambda: view(indicators))
 
 
 def layout(**_query) -> html.Div:
@@ -86,5 +85,5 @@ def fill_numbers(_):
 )
 @guarded
 def fill_risks(_):
-    found = view(indicators)
+    found, _ = view(indicators_with_subtrees)  # as the indicators page (one cache entry)
     return [html.Li(sentence) for sentence in found.summary()], dash.no_update

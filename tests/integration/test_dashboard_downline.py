@@ -16,6 +16,27 @@ from tests.support.expected import read
 pytestmark = pytest.mark.browser
 
 
+# Clicks a point inside the sunburst sector of a distributor (its bounding box's centre can lie
+# on another sector), once that point is really on top; false until then.
+CLICK_SECTOR = """
+const plot = document.querySelector('#downline-chart .js-plotly-plot');
+const path = plot && [...plot.querySelectorAll('path.surface')]
+  .find(p => p.__data__?.data?.id === arguments[0]);
+if (!path) { return false; }
+const length = path.getTotalLength();
+for (const [u, v] of [[0.3, 0.8], [0.2, 0.7], [0.4, 0.9]]) {
+  const a = path.getPointAtLength(length * u), b = path.getPointAtLength(length * v);
+  const at = new DOMPoint((a.x + b.x) / 2, (a.y + b.y) / 2).matrixTransform(path.getScreenCTM());
+  if (document.elementFromPoint(at.x, at.y) !== path) { continue; }
+  for (const type of ['mousedown', 'mouseup', 'click']) {
+    path.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: at.x, clientY: at.y}));
+  }
+  return true;
+}
+return false;
+"""
+
+
 class Tree:
     def __init__(self, folder):
         dist = read(folder, "distributors")
@@ -71,20 +92,16 @@ def test_sunburst_keeps_the_largest_legs_and_drills_down(
     # Fewer levels: the root and its frontline (kept and others) only.
     dash_duo.find_element("#downline-depth input[value='1']").click()
     WebDriverWait(dash_duo.driver, 20).until(
-        lambda d: len(plotly_data(dash_duo, "downline-chart")[0]["ids"])
-        == 1 + min(len(legs), kept_per_parent(1)) + (len(legs) > kept_per_parent(1))
+        lambda d: (
+            len(plotly_data(dash_duo, "downline-chart")[0]["ids"])
+            == 1 + min(len(legs), kept_per_parent(1)) + (len(legs) > kept_per_parent(1))
+        )
     )
     dash_duo.find_element("#downline-depth input[value='3']").click()
     # A click on the largest leg's sector makes it the centre.
-    sector = dash_duo.driver.execute_script(
-        """
-        const plot = document.querySelector('#downline-chart .js-plotly-plot');
-        const paths = [...plot.querySelectorAll('path.surface')];
-        return paths.find(p => p.__data__?.data?.id === arguments[0]);
-        """,
-        legs[0],
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda d: d.execute_script(CLICK_SECTOR, legs[0]), "no clickable sector"
     )
-    sector.click()
     dash_duo.wait_for_contains_text("#downline-status", f"({legs[0]})", timeout=20)
     trace = plotly_data(dash_duo, "downline-chart")[0]
     assert trace["ids"][0] == legs[0] and trace["values"][0] == tree.size(legs[0])
@@ -118,7 +135,8 @@ def test_neighbourhood_holds_everyone_within_the_hops(
     # One hop: the sponsor and the frontline.
     dash_duo.find_element("#downline-hops input[value='1']").click()
     WebDriverWait(dash_duo.driver, 20).until(
-        lambda d: {row["id"] for row in grid_data(dash_duo, "downline-grid")}
-        == tree.within(centre, 1)
+        lambda d: (
+            {row["id"] for row in grid_data(dash_duo, "downline-grid")} == tree.within(centre, 1)
+        )
     )
     assert dash_duo.get_logs() == []

@@ -11,9 +11,17 @@ import pytest
 
 from dashboard.app import create_app
 from downline.output import money
-from tests.integration.test_dashboard_overview import _downloaded, _largest_leg, _units
-from tests.support.browser import choose, cli_json, grid_data, grid_rows, plotly_data
-from tests.support.servers import run_cli, settings_env
+from tests.support.browser import (
+    choose,
+    cli_json,
+    downloaded_csv,
+    grid_data,
+    grid_rows,
+    largest_leg,
+    money_cents,
+    plotly_data,
+)
+from tests.support.servers import settings_env
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +67,7 @@ def _links_expected(found: dict) -> dict[tuple[str, str], int]:
     for r in found["by_level"]:
         level = r["source_level"]
         payer = "no source named" if level is None else f"level {level} volume"
-        links[(payer, f"earners at level {r['earner_level']}")] = _units(r["commission"])
+        links[(payer, f"earners at level {r['earner_level']}")] = money_cents(r["commission"])
     return links
 
 
@@ -92,7 +100,7 @@ def test_money_flow_matches_the_cli_and_follows_the_filters(
     dash_duo, dashboard_network, dashboard_settings
 ):
     env = settings_env(dashboard_settings)
-    whole = cli_json(run_cli, env, "flows")
+    whole = cli_json(env, "flows")
     assert whole["entering"] and whole["by_level"] and whole["by_generation_gap"]
     dash_duo.start_server(create_app(dashboard_settings))
     dash_duo.wait_for_page(f"{dash_duo.server_url}/money-flow")
@@ -100,8 +108,8 @@ def test_money_flow_matches_the_cli_and_follows_the_filters(
     dash_duo.wait_for_contains_text("#flow-status", f"whole network: {entering} entering", 30)
     _check_flows(dash_duo, whole)
 
-    root = _largest_leg(env, dashboard_network)
-    subtree = cli_json(run_cli, env, "flows", "--root", root, *FILTERED)
+    root = largest_leg(env, dashboard_network)
+    subtree = cli_json(env, "flows", "--root", root, *FILTERED)
     assert subtree["by_level"] != whole["by_level"]
     choose(dash_duo, "flow-root", root[:-1], root)
     dash_duo.find_element("#flow-active input[value='active']").click()
@@ -171,16 +179,16 @@ def _check_earnings(dash_duo, found: dict, periods: list[dict]) -> None:
 
 def test_earnings_match_the_cli_filter_and_export(dash_duo, dashboard_network, dashboard_settings):
     env = settings_env(dashboard_settings)
-    whole = cli_json(run_cli, env, "earnings")
-    cohorts = cli_json(run_cli, env, "cohorts")["cohorts"]
+    whole = cli_json(env, "earnings")
+    cohorts = cli_json(env, "cohorts")["cohorts"]
     dash_duo.start_server(create_app(dashboard_settings))
     dash_duo.wait_for_page(f"{dash_duo.server_url}/earnings")
     dash_duo.wait_for_text_to_equal("#earnings-participants", f"{whole['participants']:,}", 30)
     _check_earnings(dash_duo, whole, cohorts)
 
-    root = _largest_leg(env, dashboard_network)
-    subtree = cli_json(run_cli, env, "earnings", "--root", root, *FILTERED)
-    young = cli_json(run_cli, env, "cohorts", "--root", root, *FILTERED)["cohorts"]
+    root = largest_leg(env, dashboard_network)
+    subtree = cli_json(env, "earnings", "--root", root, *FILTERED)
+    young = cli_json(env, "cohorts", "--root", root, *FILTERED)["cohorts"]
     assert subtree["participants"] < whole["participants"]
     choose(dash_duo, "earnings-root", root[:-1], root)
     dash_duo.find_element("#earnings-active input[value='active']").click()
@@ -196,7 +204,7 @@ def test_earnings_match_the_cli_filter_and_export(dash_duo, dashboard_network, d
 
     # CSV export: the file holds the disclosure on screen.
     dash_duo.find_element("#earnings-bands-csv").click()
-    exported = _downloaded(Path(dash_duo.download_path) / "income-disclosure.csv")
+    exported = downloaded_csv(Path(dash_duo.download_path) / "income-disclosure.csv")
     assert [(r["band"], r["participants"], r["total"]) for r in exported] == [
         (b["band"], str(b["participants"]), b["total"]) for b in subtree["bands"]
     ]

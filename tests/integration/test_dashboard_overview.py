@@ -3,17 +3,21 @@ each figure on screen checked against the CLI's answer over the same data."""
 
 from __future__ import annotations
 
-import csv
-import time
 from pathlib import Path
 
 import pytest
 
 from dashboard.app import create_app
 from dashboard.context import EXTENSION_KEY
-from tests.support.browser import choose, cli_json, grid_rows
-from tests.support.expected import read
-from tests.support.servers import free_port, run_cli, settings_env
+from tests.support.browser import (
+    choose,
+    cli_json,
+    downloaded_csv,
+    grid_rows,
+    largest_leg,
+    money_cents,
+)
+from tests.support.servers import free_port, settings_env
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +26,12 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f} %"
 
 
-def _units(text: str) -> int:
-    """'1234.50' -> 123450 cents, exactly."""
-    whole, _, cents = text.partition(".")
-    return int(whole) * 100 + int(cents or 0)
-
-
 def test_overview_numbers_match_the_cli(dash_duo, dashboard_network, dashboard_settings):
     env = settings_env(dashboard_settings)
-    levels = cli_json(run_cli, env, "levels")["levels"]
-    active = cli_json(run_cli, env, "levels", "--active-only")["levels"]
-    indicators = {i["key"]: i for i in cli_json(run_cli, env, "indicators")["indicators"]}
-    summary = cli_json(run_cli, env, "indicators")["summary"]
+    levels = cli_json(env, "levels")["levels"]
+    active = cli_json(env, "levels", "--active-only")["levels"]
+    indicators = {i["key"]: i for i in cli_json(env, "indicators")["indicators"]}
+    summary = cli_json(env, "indicators")["summary"]
 
     dash_duo.start_server(create_app(dashboard_settings))
     dash_duo.wait_for_text_to_equal(
@@ -42,8 +40,8 @@ def test_overview_numbers_match_the_cli(dash_duo, dashboard_network, dashboard_s
     shown = lambda key: dash_duo.find_element(f"#overview-{key}").text  # noqa: E731
     assert shown("active") == f"{sum(r['distributors'] for r in active):,}"
     assert shown("depth") == str(max(r["level"] for r in levels))
-    assert _units(shown("revenue")) == sum(_units(r["revenue"]) for r in levels)
-    assert _units(shown("commissions")) == sum(_units(r["commissions"]) for r in levels)
+    assert money_cents(shown("revenue")) == sum(money_cents(r["revenue"]) for r in levels)
+    assert money_cents(shown("commissions")) == sum(money_cents(r["commissions"]) for r in levels)
     assert shown("retail-share") == _pct(indicators["end_user_sales_share"]["value"])
     assert shown("zero-share") == _pct(indicators["zero_earner_share"]["value"])
     dash_duo.wait_for_contains_text("#overview-risks", summary[0][:40], timeout=20)
@@ -57,7 +55,7 @@ def test_levels_page_filters_exports_and_matches_the_cli(
     dash_duo, dashboard_network, dashboard_settings
 ):
     env = settings_env(dashboard_settings)
-    whole = cli_json(run_cli, env, "levels")["levels"]
+    whole = cli_json(env, "levels")["levels"]
     dash_duo.start_server(create_app(dashboard_settings))
     dash_duo.wait_for_page(f"{dash_duo.server_url}/levels")
     shown = grid_rows(dash_duo, "#levels-grid")
@@ -66,10 +64,10 @@ def test_levels_page_filters_exports_and_matches_the_cli(
     ]
 
     # A root by type-ahead: the frontline distributor with the largest downline.
-    root = _largest_leg(env, dashboard_network)
-    subtree = cli_json(
-        run_cli, env, "levels", "--root", root, "--active-only", "--from", "2025-01-01"
-    )["levels"]
+    root = largest_leg(env, dashboard_network)
+    subtree = cli_json(env, "levels", "--root", root, "--active-only", "--from", "2025-01-01")[
+        "levels"
+    ]
     choose(dash_duo, "levels-root", root[:-1], root)
     dash_duo.find_element("#levels-active input[value='active']").click()
     start = dash_duo.find_element("#levels-from")
@@ -95,7 +93,7 @@ def test_levels_page_filters_exports_and_matches_the_cli(
     start.send_keys("2025-01-01\n")
     dash_duo.wait_for_contains_text("#levels-status", f"downline of {root}", timeout=10)
     dash_duo.find_element("#levels-grid-csv").click()
-    exported = _downloaded(Path(dash_duo.download_path) / "levels.csv")
+    exported = downloaded_csv(Path(dash_duo.download_path) / "levels.csv")
     assert [(r["level"], r["distributors"], r["revenue"]) for r in exported] == [
         (str(r["level"]), str(r["distributors"]), r["revenue"]) for r in subtree
     ]
@@ -106,8 +104,8 @@ def test_distributor_page_matches_the_cli_and_links_up(
     dash_duo, dashboard_network, dashboard_settings
 ):
     env = settings_env(dashboard_settings)
-    leg = _largest_leg(env, dashboard_network)
-    profile = cli_json(run_cli, env, "distributor", leg)
+    leg = largest_leg(env, dashboard_network)
+    profile = cli_json(env, "distributor", leg)
 
     dash_duo.start_server(create_app(dashboard_settings))
     dash_duo.wait_for_page(f"{dash_duo.server_url}/distributor/{leg}")
@@ -138,18 +136,3 @@ def test_unknown_distributor_and_neo4j_down_are_said_plainly(dash_duo, dashboard
     assert "Traceback" not in text and down.neo4j_password.get_secret_value() not in text
     assert dash_duo.get_logs() == []
     app.server.extensions[EXTENSION_KEY].driver.close()
-
-
-def _largest_leg(env, folder) -> str:
-    """The frontline distributor of the first root with the largest downline."""
-    distributors = read(folder, "distributors")
-    top = distributors[distributors.sponsor_id == ""].distributor_id.iloc[0]
-    return cli_json(run_cli, env, "query", "run", "largest-legs", "--param", f"id={top}")[0]["leg"]
-
-
-def _downloaded(path: Path, timeout: float = 10) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while not path.is_file() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    with path.open(newline="", encoding="utf-8-sig") as handle:  # AG Grid writes a BOM
-        return list(csv.DictReader(handle))

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import time
+from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.support.expected import read
+from tests.support.servers import run_cli
 
 _GRID_ROWS = """
 const rows = [...document.querySelectorAll(arguments[0] + ' .ag-center-cols-container .ag-row')];
@@ -23,7 +30,7 @@ def grid_rows(dash_duo, selector: str, timeout: float = 20) -> list[dict]:
     return dash_duo.driver.execute_script(_GRID_ROWS, selector)
 
 
-def cli_json(run_cli, env, *args: str):
+def cli_json(env, *args: str):
     result = run_cli(*args, "--format", "json", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)
@@ -35,13 +42,17 @@ def choose(dash_duo, dropdown_id: str, typed: str, value: str, timeout: float = 
     dash_duo.find_element(f"#{dropdown_id}").click()
     dash_duo.find_element(".dash-dropdown-search").send_keys(typed)
 
-    def option(driver):
-        for found in driver.find_elements("css selector", ".dash-dropdown-option"):
-            if found.text == value or found.text.startswith(value + " "):
-                return found
+    def click_option(driver) -> bool:
+        try:  # the options are drawn again when the type-ahead answers: look again if so
+            for found in driver.find_elements("css selector", ".dash-dropdown-option"):
+                if found.text == value or found.text.startswith(value + " "):
+                    found.click()
+                    return True
+        except StaleElementReferenceException:
+            pass
         return False
 
-    WebDriverWait(dash_duo.driver, timeout).until(option).click()
+    WebDriverWait(dash_duo.driver, timeout).until(click_option)
 
 
 def grid_data(dash_duo, grid_id: str, timeout: float = 20) -> list[dict]:
@@ -76,3 +87,24 @@ def plotly_data(dash_duo, graph_id: str, timeout: float = 20) -> list[dict]:
     return WebDriverWait(dash_duo.driver, timeout).until(
         lambda driver: driver.execute_script(script, graph_id)
     )
+
+
+def money_cents(text: str) -> int:
+    """'1234.50' -> 123450 cents, exactly."""
+    whole, _, cents = text.partition(".")
+    return int(whole) * 100 + int(cents or 0)
+
+
+def largest_leg(env, folder) -> str:
+    """The frontline distributor of the first root with the largest downline."""
+    distributors = read(folder, "distributors")
+    top = distributors[distributors.sponsor_id == ""].distributor_id.iloc[0]
+    return cli_json(env, "query", "run", "largest-legs", "--param", f"id={top}")[0]["leg"]
+
+
+def downloaded_csv(path: Path, timeout: float = 10) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while not path.is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with path.open(newline="", encoding="utf-8-sig") as handle:  # AG Grid writes a BOM
+        return list(csv.DictReader(handle))
