@@ -10,11 +10,10 @@ import pytest
 from downline.connection import driver_for
 from downline.localdb import LocalNeo4j
 from downline.schema import init_schema
-from ingest.generate import generate
 from tests.support.servers import (
     free_port,
+    load_generated,
     mark_created,
-    run_cli,
     settings_env,
     throwaway_settings,
     wipe,
@@ -68,11 +67,7 @@ def dashboard_network(driver, server_settings, tmp_path_factory):
     """A generated pyramid of 600 distributors over 18 months, loaded by `downline ingest`:
     the data of the dashboard's browser tests (one load per test module)."""
     folder = tmp_path_factory.mktemp("dashboard-network")
-    generate(folder, 600, 18, seed=7, profile="pyramid")
-    wipe(driver, server_settings)
-    result = run_cli("ingest", str(folder), env=settings_env(server_settings))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return folder
+    return load_generated(driver, server_settings, folder, 600, 18, seed=7, profile="pyramid")
 
 
 @pytest.fixture

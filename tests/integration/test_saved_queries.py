@@ -10,22 +10,17 @@ import pandas as pd
 import pytest
 
 from downline.errors import DownlineError
-from ingest.generate import generate
 from queries.library import load_library, parse
 from queries.runner import run_query
 from tests.support.expected import cents, depths, read
 from tests.support.graph import snapshot
-from tests.support.servers import run_cli, settings_env, wipe
+from tests.support.servers import load_generated, run_cli, settings_env
 
 
 @pytest.fixture(scope="module")
 def network(driver, server_settings, tmp_path_factory):
     folder = tmp_path_factory.mktemp("saved-net")
-    generate(folder, 600, 12, seed=3, profile="pyramid")
-    wipe(driver, server_settings)
-    result = run_cli("ingest", str(folder), env=settings_env(server_settings))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return folder
+    return load_generated(driver, server_settings, folder, 600, 12, seed=3, profile="pyramid")
 
 
 @pytest.fixture

@@ -96,3 +96,15 @@ def wipe(driver: neo4j.Driver, settings: Settings) -> None:
             "the test suite did not create that database"
         )
     delete_all(driver, settings.neo4j_database)
+
+
+def load_generated(driver, settings: Settings, folder: Path, size: int, months: int, **how) -> Path:
+    """A generated network (`ingest.generate.generate` with `how`: seed, profile) written to
+    `folder` and loaded by `downline ingest` into the emptied test database."""
+    from ingest.generate import generate
+
+    generate(folder, size, months, **how)
+    wipe(driver, settings)
+    result = run_cli("ingest", str(folder), env=settings_env(settings))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder
