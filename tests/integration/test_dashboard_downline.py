@@ -17,17 +17,19 @@ pytestmark = pytest.mark.browser
 
 
 # Clicks a point inside the sunburst sector of a distributor (its bounding box's centre can lie
-# on another sector), once that point is really on top; false until then.
+# on another sector), once that point is on top (the sector or its label); false until then.
 CLICK_SECTOR = """
 const plot = document.querySelector('#downline-chart .js-plotly-plot');
 const path = plot && [...plot.querySelectorAll('path.surface')]
   .find(p => p.__data__?.data?.id === arguments[0]);
 if (!path) { return false; }
+path.scrollIntoView({block: 'center'});  // elementFromPoint sees only the viewport
 const length = path.getTotalLength();
 for (const [u, v] of [[0.3, 0.8], [0.2, 0.7], [0.4, 0.9]]) {
   const a = path.getPointAtLength(length * u), b = path.getPointAtLength(length * v);
   const at = new DOMPoint((a.x + b.x) / 2, (a.y + b.y) / 2).matrixTransform(path.getScreenCTM());
-  if (document.elementFromPoint(at.x, at.y) !== path) { continue; }
+  const hit = document.elementFromPoint(at.x, at.y);  // the sector, or its own label
+  if (!hit || !(hit === path || path.parentNode.contains(hit))) { continue; }
   for (const type of ['mousedown', 'mouseup', 'click']) {
     path.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: at.x, clientY: at.y}));
   }
