@@ -6,12 +6,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test unit demo demo-data screenshots lint clean bench-ingest bench-analytics bench-dashboard
+.PHONY: test unit demo demo-data screenshots lint clean bench-ingest bench-analytics bench-compare \
+	bench-dashboard
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The benchmarks' own extras (networkx for bench/analytics_compare.py).
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 ## test: unit and integration tests against a throwaway Neo4j, and headless-browser tests
@@ -57,6 +64,10 @@ bench-ingest: $(STAMP)
 ## bench-analytics: warm query timings on the database `make bench-ingest SIZE=target` left
 bench-analytics: $(STAMP)
 	$(BIN)/python bench/analytics_bench.py --size target
+
+## bench-compare: downline's analytics against pandas + networkx and naive Cypher (needs bench-ingest SIZE=...)
+bench-compare: $(BENCH_STAMP)
+	$(BIN)/python bench/analytics_compare.py --size $(SIZE)
 
 ## bench-dashboard: page renders in Chromium and callback latency, 1 and 20 users (needs the above)
 bench-dashboard: $(STAMP)

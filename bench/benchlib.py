@@ -1,0 +1,139 @@
+"""What the analytics benchmarks share: a size's bench folder and its local Neo4j, timing, and
+percentiles.
+
+A size's bench folder is .downline/bench/<size>/ as `bench/ingest_bench.py` leaves it: the
+generated CSV files in data/, the local server's home in neo4j/ and its logs in logs/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+
+
+def bench_dir(size: str) -> Path:
+    return REPO / ".downline" / "bench" / size
+
+
+def use_bench_server(size: str, port: int) -> Path:
+    """Point downline's settings (the environment) at the local server of a size's bench folder.
+
+    Other NEO4J_* and DOWNLINE_* variables are dropped, as `ingest_bench.py` drops them for the
+    server it creates, so a password or heap size set for another server does not leak in.
+    Returns the bench folder.
+    """
+    work = bench_dir(size)
+    for name in [n for n in os.environ if n.startswith(("NEO4J_", "DOWNLINE_"))]:
+        del os.environ[name]
+    os.environ.update(
+        NEO4J_URI=f"bolt://127.0.0.1:{port}",
+        DOWNLINE_DATA_DIR=str(work / "neo4j"),
+        DOWNLINE_LOG_DIR=str(work / "logs"),
+        DOWNLINE_NEO4J_LIB=str(REPO / ".downline" / "neo4j-lib"),
+    )
+    return work
+
+
+class BenchServer:
+    """The local Neo4j of a size's bench folder, as a context manager.
+
+    Started on entry unless it is running already; stopped on exit only if it was started here.
+    Only a server started here may be restarted (for cold timings).
+    """
+
+    def __init__(self, size: str, port: int):
+        self.size = size
+        self.work = use_bench_server(size, port)
+        from downline.localdb import LocalNeo4j
+        from downline.settings import Settings
+
+        self.settings = Settings()
+        self.database = self.settings.neo4j_database
+        self.local = LocalNeo4j(self.settings, log=lambda message: None)
+        self.owned = False
+
+    def __enter__(self) -> BenchServer:
+        store = self.settings.data_dir / "data" / "databases" / self.database
+        if not store.exists():
+            raise SystemExit(
+                f"no database in {self.settings.data_dir}: run "
+                f"`make bench-ingest SIZE={self.size}` first"
+            )
+        self.owned = not self.local.status().running
+        if self.owned:
+            self.local.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.owned:
+            self.local.stop()
+
+    def restart(self) -> float:
+        """Stop and start the server; returns the seconds that took."""
+        if not self.owned:
+            raise RuntimeError("the server was running before the benchmark: not restarting it")
+        began = time.perf_counter()
+        self.local.stop()
+        self.local.start()
+        return time.perf_counter() - began
+
+    def driver(self, retry_seconds: float = 15.0):
+        from downline.connection import driver_for
+
+        return driver_for(self.settings, retry_seconds=retry_seconds)
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """(milliseconds, result) of one call."""
+    began = time.perf_counter()
+    result = call()
+    return (time.perf_counter() - began) * 1000, result
+
+
+def repeat_ms(call: Callable[[], Any], runs: int) -> list[float]:
+    """Milliseconds of `runs` calls in a row."""
+    return [timed(call)[0] for _ in range(runs)]
+
+
+def warm_ms(call: Callable[[], Any], runs: int) -> list[float]:
+    """Milliseconds of `runs` calls after one untimed call (plans cached, pages in memory)."""
+    call()
+    return repeat_ms(call, runs)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share 0.5: the median of an odd count)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def summary_ms(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(values), 1),
+        "p95_ms": round(percentile(values, 0.95), 1),
+    }
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores, {memory:.0f} GB, {platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def write_result(name: str, summary: dict) -> Path:
+    """bench/results/<name>, the summary as indented JSON."""
+    out = RESULTS / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2) + "\n")
+    return out
