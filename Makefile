@@ -6,8 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test unit demo demo-data screenshots lint clean bench-ingest bench-analytics bench-compare \
-	bench-dashboard
+.PHONY: test unit demo demo-data screenshots lint clean bench bench-ingest bench-analytics
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The benchmarks' own extras (networkx for bench/analytics_compare.py).
+# The benchmark's own extras (networkx to compare answers with, matplotlib for its plot).
 BENCH_STAMP := $(VENV)/.bench-stamp
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -54,22 +53,18 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-SIZE ?= small
+## bench: downline against a per-row script, LOAD CSV, the bulk importer, pandas + networkx and
+## naive Cypher; the dashboard in Chromium (SIZE=small|medium|target|all, PARTS=ingest,analytics,dashboard)
+bench: $(BENCH_STAMP)
+	scripts/system-deps.sh --browser
+	$(BIN)/python bench/run.py --size $(or $(SIZE),all) $(if $(PARTS),--parts $(PARTS))
+
 MODE ?= bulk
-## bench-ingest: load a generated network (SIZE=small|medium|large|target, MODE=bulk|transactional)
+## bench-ingest: load a generated network alone (SIZE=small|medium|large|target, MODE=bulk|transactional)
 bench-ingest: $(STAMP)
 	scripts/system-deps.sh
-	$(BIN)/python bench/ingest_bench.py --size $(SIZE) --mode $(MODE)
+	$(BIN)/python bench/ingest_bench.py --size $(or $(SIZE),small) --mode $(MODE)
 
 ## bench-analytics: warm query timings on the database `make bench-ingest SIZE=target` left
 bench-analytics: $(STAMP)
 	$(BIN)/python bench/analytics_bench.py --size target
-
-## bench-compare: downline's analytics against pandas + networkx and naive Cypher (needs bench-ingest SIZE=...)
-bench-compare: $(BENCH_STAMP)
-	$(BIN)/python bench/analytics_compare.py --size $(SIZE)
-
-## bench-dashboard: page renders in Chromium and callback latency, 1 and 20 users (needs the above)
-bench-dashboard: $(STAMP)
-	scripts/system-deps.sh --browser
-	$(BIN)/python bench/dashboard_bench.py --size target

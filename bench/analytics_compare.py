@@ -20,8 +20,9 @@ On the database and CSV files an ingest benchmark left (`make bench-ingest SIZE=
   "timed out", not a failure); p50 over up to `runs` calls after the first, within a budget of
   one timeout. Its answers are checked against downline's too.
 
-Writes bench/results/analytics-compare-<size>-<date>.json and prints a Markdown table. Run
-through `make bench-compare SIZE=...`; needs networkx (`pip install -e '.[bench]'`).
+Writes bench/results/analytics-compare-<size>-<date>.json and prints a Markdown table. Part of
+`make bench`; alone: `python bench/analytics_compare.py --size ...` (needs networkx, from
+`pip install -e '.[bench]'`).
 """
 
 from __future__ import annotations
@@ -323,19 +324,21 @@ class Case:
     answer: Callable[[Any], pd.DataFrame] = lambda answer: answer  # downline's table, for naive
 
 
-def _downline(server: BenchServer, case: Case, runs: int, cold: str) -> tuple[dict, Any, float]:
+def _downline(
+    server: BenchServer, case: Case, runs: int, cold: str, budget_s: float | None
+) -> tuple[dict, Any, float]:
     restart_s = server.restart() if cold == "restart" else 0.0
     with server.driver() as driver:
         if cold == "clear-caches":
             driver.execute_query("CALL db.clearQueryCaches()", database_=server.database)
         cold_ms, answer = timed(lambda: case.downline(driver))
-        warm = repeat_ms(lambda: case.downline(driver), runs)
+        warm = repeat_ms(lambda: case.downline(driver), runs, budget_s)
     return {"cold_ms": round(cold_ms, 1), **summary_ms(warm)}, answer, restart_s
 
 
-def _pandas(case: Case, runs: int, setup_ms: float) -> tuple[dict, Any]:
+def _pandas(case: Case, runs: int, setup_ms: float, budget_s: float | None) -> tuple[dict, Any]:
     first_ms, answer = timed(case.pandas)
-    warm = repeat_ms(case.pandas, runs)
+    warm = repeat_ms(case.pandas, runs, budget_s)
     timings = {"with_load_ms": round(setup_ms + first_ms, 1), "first_ms": round(first_ms, 1)}
     return {**timings, **summary_ms(warm)}, answer
 
@@ -377,6 +380,7 @@ def compare(
     runs: int,
     cold: str = "restart",
     naive_timeout: float = NAIVE_TIMEOUT,
+    budget_s: float | None = None,
     log: Callable[[str], None] = print,
 ) -> dict:
     data = bench_dir(size) / "data"
@@ -447,10 +451,10 @@ def compare(
         restarts: list[float] = []
         for name, case in cases.items():
             log(f"{name} ({case.distributors:,} distributors) ...")
-            ours, answer, restart_s = _downline(server, case, runs, cold)
+            ours, answer, restart_s = _downline(server, case, runs, cold, budget_s)
             if restart_s:
                 restarts.append(restart_s)
-            in_memory, theirs = _pandas(case, runs, load_ms + prepare_ms)
+            in_memory, theirs = _pandas(case, runs, load_ms + prepare_ms, budget_s)
             case.check(name, theirs, answer)
             result = {
                 "root": case.root,
@@ -475,6 +479,7 @@ def compare(
                 ),
             }
             results[name] = result
+            log(f"    downline p50 {_ms(ours['p50_ms'])} ms, pandas {_ms(in_memory['p50_ms'])} ms")
 
     if cold == "restart":
         cold_means = (
@@ -493,6 +498,7 @@ def compare(
         "machine": machine(),
         "size": size,
         "runs": runs,
+        "budget_s": budget_s,
         "graph": counts,
         "cold": cold,
         "cold_means": cold_means,
@@ -535,7 +541,12 @@ def markdown(summary: dict) -> str:
     setup = summary["pandas_setup"]
     lines = [
         f"Analytics compared, size {summary['size']}, {summary['machine']}, {summary['date']}; "
-        f"ms; warm p50/p95 over {summary['runs']} calls.",
+        f"ms; warm p50/p95 over {summary['runs']} calls"
+        + (
+            f" (fewer once they took {summary['budget_s']:g} s; at least one)."
+            if summary.get("budget_s")
+            else "."
+        ),
         f"Cold: {summary['cold_means']}.",
         f"pandas + networkx set-up: CSV load {_ms(setup['load_ms'])} ms, DiGraph and "
         f"per-distributor totals {_ms(setup['prepare_ms'])} ms (both in 'pandas + load').",
@@ -587,8 +598,13 @@ def main() -> None:
         default=NAIVE_TIMEOUT,
         help="seconds a naive Cypher query may run before it counts as timed out",
     )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="seconds of warm calls per case and contender after which no more are made",
+    )
     args = parser.parse_args()
-    summary = compare(args.size, args.port, args.runs, args.cold, args.naive_timeout)
+    summary = compare(args.size, args.port, args.runs, args.cold, args.naive_timeout, args.budget)
     out = write_result(f"analytics-compare-{args.size}-{summary['date']}.json", summary)
     print(markdown(summary))
     print(f"\nwritten to {out.relative_to(out.parents[2])}")

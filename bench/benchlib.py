@@ -99,9 +99,13 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - began) * 1000, result
 
 
-def repeat_ms(call: Callable[[], Any], runs: int) -> list[float]:
-    """Milliseconds of `runs` calls in a row."""
-    return [timed(call)[0] for _ in range(runs)]
+def repeat_ms(call: Callable[[], Any], runs: int, budget_s: float | None = None) -> list[float]:
+    """Milliseconds of `runs` calls in a row; with a budget, fewer (at least one) once the calls
+    so far took longer than it (the slowest answers of the largest network)."""
+    times: list[float] = []
+    while len(times) < runs and (budget_s is None or not times or sum(times) < budget_s * 1000):
+        times.append(timed(call)[0])
+    return times
 
 
 def warm_ms(call: Callable[[], Any], runs: int) -> list[float]:
@@ -120,6 +124,7 @@ def summary_ms(values: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(values), 1),
         "p95_ms": round(percentile(values, 0.95), 1),
+        "runs": len(values),
     }
 
 

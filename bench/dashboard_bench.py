@@ -7,8 +7,8 @@ each, on loopback. First every page is opened once with an empty cache and the w
 (warm). Every callback request the browser sent while rendering is recorded from Chromium's
 network log and replayed over HTTP by 1 and by 20 concurrent users.
 
-Writes bench/results/dashboard-<size>-<date>.json and prints a Markdown table. Run through
-`make bench-dashboard`.
+Writes bench/results/dashboard-<size>-<date>.json and prints a Markdown table. Part of
+`make bench`; alone: `python bench/dashboard_bench.py --size ...`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -28,14 +27,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from benchlib import REPO, machine, percentile, use_bench_server, write_result
 from pages import PAGES, browser_with_network_log, render, status_id, type_ahead
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def _callback_requests(browser) -> list[tuple[str, bytes]]:
@@ -89,24 +82,11 @@ def _wait_for_http(url: str, timeout: float = 120) -> None:
     raise TimeoutError(url)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", default="target")
-    parser.add_argument("--port", type=int, default=7699)
-    parser.add_argument("--web-port", type=int, default=8799)
-    parser.add_argument("--runs", type=int, default=5, help="warm renders of each page")
-    parser.add_argument("--rounds", type=int, default=3, help="replays per simulated user")
-    args = parser.parse_args()
-    work = REPO / ".downline" / "bench" / args.size
+def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict:
+    """Serve the size's bench database with gunicorn; render every page, replay callbacks."""
+    use_bench_server(size, port)
     cache = Path(tempfile.mkdtemp(prefix="downline-dashboard-cache-"))
-    os.environ.update(
-        NEO4J_URI=f"bolt://127.0.0.1:{args.port}",
-        DOWNLINE_DATA_DIR=str(work / "neo4j"),
-        DOWNLINE_LOG_DIR=str(work / "logs"),
-        DOWNLINE_NEO4J_LIB=str(REPO / ".downline" / "neo4j-lib"),
-        DASHBOARD_CACHE_DIR=str(cache),
-        DASHBOARD_WARM_SECONDS="0",
-    )
+    os.environ.update(DASHBOARD_CACHE_DIR=str(cache), DASHBOARD_WARM_SECONDS="0")
     from downline.connection import driver_for
     from downline.localdb import LocalNeo4j
     from downline.schema import init_schema
@@ -128,14 +108,14 @@ def main() -> None:
             "--timeout",
             "1800",
             "--bind",
-            f"127.0.0.1:{args.web_port}",
+            f"127.0.0.1:{web_port}",
             "dashboard.app:server",
         ],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{args.web_port}"
+    base = f"http://127.0.0.1:{web_port}"
     browser = None
     try:
         with driver_for(settings) as driver:
@@ -153,14 +133,14 @@ def main() -> None:
         cold = {page: render(browser, base + page, status[page]) for page in pages}
         _callback_requests(browser)  # the cold round's requests are not replayed
         warm: dict[str, list[float]] = {page: [] for page in pages}
-        for run in range(args.runs):
+        for run in range(runs):
             for page in pages:
                 warm[page].append(render(browser, base + page, status[page]))
                 if run == 0 and page == "/levels":
                     type_ahead(browser, "levels-root", "D00001")
             if run == 0:  # one round's callbacks, the search included, are what users replay
                 requests = _callback_requests(browser)
-        latency = {users: _replay(requests, users, args.rounds) for users in (1, 20)}
+        latency = {users: _replay(requests, users, rounds) for users in (1, 20)}
     finally:
         if browser is not None:
             browser.quit()
@@ -169,12 +149,13 @@ def main() -> None:
         server.stop()
         shutil.rmtree(cache, ignore_errors=True)
 
-    summary = {
+    return {
         "date": date.today().isoformat(),
-        "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}",
-        "size": args.size,
+        "machine": machine(),
+        "size": size,
         "graph": counts,
         "server": "gunicorn, 2 workers x 8 threads, loopback; Neo4j on the same machine",
+        "runs": runs,
         "page_render_s": {
             page: {
                 "cold": round(cold[page], 2),
@@ -187,24 +168,47 @@ def main() -> None:
         "callback_latency_ms": {
             f"{users}_users": {
                 "requests": len(values),
-                "p50": round(_percentile(values, 0.5), 1),
-                "p95": round(_percentile(values, 0.95), 1),
+                "p50": round(percentile(values, 0.5), 1),
+                "p95": round(percentile(values, 0.95), 1),
                 "max": round(max(values), 1),
             }
             for users, values in latency.items()
         },
     }
-    out = REPO / "bench" / "results" / f"dashboard-{args.size}-{summary['date']}.json"
-    out.write_text(json.dumps(summary, indent=2) + "\n")
-    print(json.dumps(summary, indent=2))
-    print("\n| page | cold render (s) | warm render, median (s) | warm, max (s) |")
-    print("|---|---:|---:|---:|")
+
+
+def markdown(summary: dict) -> str:
+    lines = [
+        f"Dashboard, size {summary['size']} ({summary['graph']['distributors']:,} "
+        f"distributors), {summary['date']}, {summary['machine']}",
+        "",
+        "| page | cold render (s) | warm render, median (s) | warm, max (s) |",
+        "|---|---:|---:|---:|",
+    ]
     for page, row in summary["page_render_s"].items():
-        print(f"| `{page}` | {row['cold']} | {row['warm_median']} | {row['warm_max']} |")
-    print("\n| concurrent users | callback requests | p50 (ms) | p95 (ms) |")
-    print("|---:|---:|---:|---:|")
+        lines.append(f"| `{page}` | {row['cold']} | {row['warm_median']} | {row['warm_max']} |")
+    lines += [
+        "",
+        "| concurrent users | callback requests | p50 (ms) | p95 (ms) |",
+        "|---:|---:|---:|---:|",
+    ]
     for users, row in summary["callback_latency_ms"].items():
-        print(f"| {users.split('_')[0]} | {row['requests']} | {row['p50']} | {row['p95']} |")
+        lines.append(f"| {users.split('_')[0]} | {row['requests']} | {row['p50']} | {row['p95']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="target")
+    parser.add_argument("--port", type=int, default=7699)
+    parser.add_argument("--web-port", type=int, default=8799)
+    parser.add_argument("--runs", type=int, default=5, help="warm renders of each page")
+    parser.add_argument("--rounds", type=int, default=3, help="replays per simulated user")
+    args = parser.parse_args()
+    summary = measure(args.size, args.port, args.web_port, args.runs, args.rounds)
+    out = write_result(f"dashboard-{args.size}-{summary['date']}.json", summary)
+    print(markdown(summary))
+    print(f"\nwritten to {out}")
 
 
 if __name__ == "__main__":
