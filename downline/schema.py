@@ -18,12 +18,26 @@ UNIQUE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("ingest_lock_name", "IngestLock", "name"),
 )
 
-# (name, label, property): range indexes for the filters analytics use.
-RANGE_INDEXES: tuple[tuple[str, str, str], ...] = (
-    ("order_ordered_on", "Order", "ordered_on"),
-    ("commission_period", "Commission", "period"),
-    ("distributor_joined_on", "Distributor", "joined_on"),
-    ("distributor_pre", "Distributor", "pre"),
+# The stored per-distributor figures a subtree's levels add up, after `pre`: a seek on this
+# index (by hint) reads them from the index, not from each node, about ten times faster.
+SUBTREE_TOTALS = (
+    "pre",
+    "depth",
+    "status",
+    "retail_cents",
+    "personal_cents",
+    "starter_kit_cents",
+    "commission_cents",
+    "recruits",
+)
+
+# (name, label, properties): range indexes for the filters analytics use.
+RANGE_INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("order_ordered_on", "Order", ("ordered_on",)),
+    ("commission_period", "Commission", ("period",)),
+    ("distributor_joined_on", "Distributor", ("joined_on",)),
+    ("distributor_pre", "Distributor", ("pre",)),
+    ("distributor_subtree_totals", "Distributor", SUBTREE_TOTALS),
 )
 
 # (name, label, properties): full-text indexes for type-ahead search (case-insensitive words
@@ -35,7 +49,7 @@ FULLTEXT_INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # Labels, names and properties are identifiers Cypher cannot take as parameters; they come
 # only from the constants above, never from input.
 CREATE_UNIQUE = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
-CREATE_RANGE_INDEX = "CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+CREATE_RANGE_INDEX = "CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON ({props})"
 CREATE_FULLTEXT_INDEX = (
     "CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{label}) ON EACH [{props}]"
 )
@@ -45,14 +59,21 @@ SHOW_INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
 
 
 def schema_statements() -> list[str]:
-    return [CREATE_UNIQUE.format(name=n, label=lbl, prop=p) for n, lbl, p in UNIQUE_KEYS] + [
-        CREATE_RANGE_INDEX.format(name=n, label=lbl, prop=p) for n, lbl, p in RANGE_INDEXES
-    ] + [
-        CREATE_FULLTEXT_INDEX.format(
-            name=n, label=lbl, props=", ".join(f"n.{p}" for p in props)
-        )
-        for n, lbl, props in FULLTEXT_INDEXES
-    ]
+    return (
+        [CREATE_UNIQUE.format(name=n, label=lbl, prop=p) for n, lbl, p in UNIQUE_KEYS]
+        + [
+            CREATE_RANGE_INDEX.format(name=n, label=lbl, props=_properties(props))
+            for n, lbl, props in RANGE_INDEXES
+        ]
+        + [
+            CREATE_FULLTEXT_INDEX.format(name=n, label=lbl, props=_properties(props))
+            for n, lbl, props in FULLTEXT_INDEXES
+        ]
+    )
+
+
+def _properties(props: tuple[str, ...]) -> str:
+    return ", ".join(f"n.{p}" for p in props)
 
 
 def schema_names() -> set[str]:

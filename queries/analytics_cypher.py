@@ -7,6 +7,8 @@ Period bounds are always given ($date_from/$date_to for orders, $period_from/$pe
 commissions); with no period filter the stored per-distributor totals are read instead.
 """
 
+from downline.schema import SUBTREE_TOTALS
+
 ROOT = """
 MATCH (r:Distributor {id: $root})
 RETURN r.id AS id, r.depth AS depth, r.pre AS pre, r.post AS post
@@ -17,20 +19,29 @@ _STATUS = "($active_only = false OR d.status = 'active')"
 
 # --- levels ------------------------------------------------------------------------------
 
-_LEVELS_FROM_TOTALS = """
-WITH d.depth - $base AS level,
-     d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
-     d.commission_cents AS commissions,
-     d.recruits AS recruits
-RETURN level, count(*) AS distributors, sum(revenue) AS revenue_cents,
-       sum(commissions) AS commission_cents, avg(recruits) AS avg_recruits,
-       max(recruits) AS max_recruits
+# A subtree's levels in one statement: the root's interval, then a seek on
+# `distributor_subtree_totals` (by hint: the planner alone picks `distributor_pre`), which holds
+# every property read here, so no distributor node is touched. The index leaves out nodes
+# missing one of them; the ingest sets them all on every distributor. No row: no such root; a
+# row of nulls: nobody in the subtree passes the status filter.
+LEVELS_TOTALS_SUBTREE = f"""
+MATCH (r:Distributor {{id: $root}})
+OPTIONAL CALL (r) {{
+  MATCH (d:Distributor) USING INDEX d:Distributor({", ".join(SUBTREE_TOTALS)})
+  WHERE d.pre >= r.pre AND d.pre <= r.post
+    AND {" AND ".join(f"d.{p} IS NOT NULL" for p in SUBTREE_TOTALS[1:])}
+    AND ($active_only = false OR d.status = 'active')
+  WITH d.depth - r.depth AS level,
+       d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+       d.commission_cents AS commissions,
+       d.recruits AS recruits
+  RETURN level, count(*) AS distributors, sum(revenue) AS revenue_cents,
+         sum(commissions) AS commission_cents, avg(recruits) AS avg_recruits,
+         max(recruits) AS max_recruits
+}}
+RETURN level, distributors, revenue_cents, commission_cents, avg_recruits, max_recruits
 ORDER BY level
 """
-
-LEVELS_TOTALS_SUBTREE = (
-    f"MATCH (d:Distributor) WHERE {_IN_SUBTREE} AND {_STATUS}" + _LEVELS_FROM_TOTALS
-)
 
 # The whole network's levels, kept by the ingest (LevelTotals).
 LEVELS_STORED = """

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import neo4j
 import pandas as pd
 
-from downline.errors import DownlineError
 from downline.forest import DOWNLINE_FIELDS
 from queries import analytics_cypher as q
-from queries.tree import read
+from queries.tree import no_such_distributor, read
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def _upline(driver: neo4j.Driver, database: str, did: str) -> pd.DataFrame:
 def distributor_profile(driver: neo4j.Driver, database: str, did: str) -> DistributorProfile:
     found = read(driver, database, q.DISTRIBUTOR, id=did)
     if found.empty:
-        raise DownlineError(f"no distributor {did}")
+        raise no_such_distributor(did)
     details = {k: (None if pd.isna(v) else v) for k, v in found.iloc[0].to_dict().items()}
     downline = {
         name.removeprefix("downline_"): int(details.pop(name) or 0) for name in DOWNLINE_FIELDS

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import neo4j
 import pandas as pd
 
-from downline.errors import DownlineError
 from queries import explore_cypher as q
-from queries.tree import read
+from queries.tree import no_such_distributor, read
 
 # A sunburst of about a thousand nodes draws in about a second in Chromium on two cores; a
 # 20,000-node one takes a minute.
@@ -106,7 +105,7 @@ def first_root(driver: neo4j.Driver, database: str) -> str | None:
 def _node(driver: neo4j.Driver, database: str, did: str) -> tuple[dict, str | None]:
     found = read(driver, database, q.NODE, id=did)
     if found.empty:
-        raise DownlineError(f"no distributor {did}")
+        raise no_such_distributor(did)
     return found.node.iloc[0], found.sponsor_id.iloc[0]
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from queries import analytics_cypher as q
 from queries.filters import NO_FILTERS, Filters
-from queries.tree import distributors, find_root, read
+from queries.tree import distributors, find_root, no_such_distributor, read
 
 COLUMNS = [
     "level",
@@ -36,9 +36,8 @@ class Levels:
 def levels(
     driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
 ) -> Levels:
-    found = find_root(driver, database, root)
     if filters.period_filtered:
-        frame = distributors(driver, database, filters, found)
+        frame = distributors(driver, database, filters, find_root(driver, database, root))
         frame["revenue_cents"] = frame.retail_cents + frame.personal_cents + frame.starter_kit_cents
         table = (
             frame.groupby("level")
@@ -51,30 +50,30 @@ def levels(
             )
             .reset_index()
         )
-    elif found is None:  # kept per level by the ingest
+    elif root is None:  # kept per level by the ingest
         table = read(driver, database, q.LEVELS_STORED, active_only=filters.active_only)
-    else:  # the stored per-distributor totals: one aggregation, no order or commission read
+    else:  # the stored per-distributor totals, from one index: no order or commission read
         table = read(
-            driver,
-            database,
-            q.LEVELS_TOTALS_SUBTREE,
-            pre=found.pre,
-            post=found.post,
-            active_only=filters.active_only,
-            base=found.depth,
+            driver, database, q.LEVELS_TOTALS_SUBTREE, root=root, active_only=filters.active_only
         )
+        if table.empty:
+            raise no_such_distributor(root)
+        table = table[table.level.notna()]  # none: nobody passed the status filter
     return Levels(root, _with_shares(table))
 
 
+COUNTS = ("distributors", "revenue_cents", "commission_cents", "max_recruits")
+
+
 def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
-    table = table.copy()
-    for column in ("distributors", "revenue_cents", "commission_cents", "max_recruits"):
-        table[column] = table[column].fillna(0).astype("int64")
+    """Counts as integers, the two shares; `table` comes ordered by level."""
+    table = table.fillna(dict.fromkeys(COUNTS, 0)).astype(
+        {"level": "int64", "avg_recruits": float, **dict.fromkeys(COUNTS, "int64")}
+    )
     for cents, share in (
         ("revenue_cents", "revenue_share"),
         ("commission_cents", "commission_share"),
     ):
         total = table[cents].sum()
         table[share] = table[cents] / total if total else 0.0
-    table["avg_recruits"] = table.avg_recruits.astype(float)
-    return table[COLUMNS].sort_values("level").reset_index(drop=True)
+    return table[COLUMNS]

@@ -30,8 +30,14 @@ class Root:
 
 
 def read(driver: neo4j.Driver, database: str, statement: str, **params) -> pd.DataFrame:
+    # No bookmark manager: Community Edition runs one server, which sees every committed write
+    # anyway, and the manager costs a millisecond or two per statement.
     records, _, keys = driver.execute_query(
-        statement, database_=database, routing_=neo4j.RoutingControl.READ, **params
+        statement,
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+        bookmark_manager_=None,
+        **params,
     )
     frame = pd.DataFrame([r.values() for r in records], columns=keys)
     for column in frame.columns:
@@ -40,12 +46,16 @@ def read(driver: neo4j.Driver, database: str, statement: str, **params) -> pd.Da
     return frame
 
 
+def no_such_distributor(did: str) -> DownlineError:
+    return DownlineError(f"no distributor {did}")
+
+
 def find_root(driver: neo4j.Driver, database: str, root_id: str | None) -> Root | None:
     if root_id is None:
         return None
     frame = read(driver, database, q.ROOT, root=root_id)
     if frame.empty:
-        raise DownlineError(f"no distributor {root_id}")
+        raise no_such_distributor(root_id)
     row = frame.iloc[0]
     return Root(row.id, int(row.depth), int(row.pre), int(row.post))
 

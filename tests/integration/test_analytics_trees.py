@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from downline.errors import DownlineError
 from queries.distributor import distributor_profile
 from queries.filters import Filters
 from queries.levels import levels
@@ -58,3 +61,20 @@ def test_levels_as_the_tree_stood_before_a_transfer(clean_db, server_settings, t
     assert january.distributors.tolist() == [1, 1, 1]
     under_b = levels(clean_db, db, "B", Filters(as_of=date(2024, 5, 1))).table
     assert under_b.distributors.tolist() == [1, 1, 1]
+
+
+def test_a_subtree_with_nobody_active_and_an_unknown_root(clean_db, server_settings, tmp_path):
+    folder = tmp_path / "left"
+    folder.mkdir()
+    (folder / "distributors.csv").write_text(
+        "distributor_id,sponsor_id,joined_on,left_on\n"
+        "A,,2024-01-01,\nB,A,2024-01-01,2024-03-01\nC,B,2024-01-01,2024-03-01\n"
+    )
+    result = run_cli("ingest", str(folder), env=settings_env(server_settings))
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = server_settings.neo4j_database
+    assert levels(clean_db, db, "B").table.distributors.tolist() == [1, 1]
+    assert levels(clean_db, db, "B", Filters(active_only=True)).table.empty
+    assert levels(clean_db, db, "A", Filters(active_only=True)).table.distributors.tolist() == [1]
+    with pytest.raises(DownlineError, match="no distributor Z"):
+        levels(clean_db, db, "Z")
