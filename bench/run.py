@@ -51,15 +51,12 @@ class Plan:
     cold: str  # analytics cold calls: "restart" the server before each case, or "clear-caches"
     page_runs: int  # warm renders of each dashboard page
     rounds: int  # callback replays per simulated user
-    contenders: tuple[str, ...] = ingest_compare.CONTENDERS
 
 
 PLANS = {
     "small": Plan(4, 7, None, 30, "clear-caches", 2, 2),
     "medium": Plan(10, 7, 30, 60, "restart", 3, 3),
-    # The transactional load of 1M (about 20 minutes) is left to `make bench-ingest`: a first
-    # load of that size is what --bulk is for.
-    "target": Plan(20, 7, 60, 60, "restart", 5, 3, ("per_row", "load_csv", "downline_bulk")),
+    "target": Plan(20, 7, 60, 60, "restart", 5, 3),
 }
 
 
@@ -78,7 +75,6 @@ def run_size(size: str, parts: tuple[str, ...], port: int, web_port: int) -> dic
                 size,
                 port,
                 sample_seconds=plan.per_row_seconds,
-                contenders=plan.contenders,
                 keep=True,
             )
         elif part == "analytics":
