@@ -54,8 +54,8 @@ class Plan:
 
 
 PLANS = {
-    "small": Plan(4, 7, None, 30, "clear-caches", 2, 2),
-    "medium": Plan(10, 7, 30, 60, "restart", 3, 3),
+    "small": Plan(5, 7, None, 30, "clear-caches", 2, 2),
+    "medium": Plan(15, 7, 30, 60, "restart", 3, 3),
     "target": Plan(20, 7, 60, 60, "restart", 5, 3),
 }
 
