@@ -6,7 +6,8 @@ On the database and CSV files an ingest benchmark left (`make bench-ingest SIZE=
 
 - downline: cold is the first call after the local server was restarted (a fresh JVM: an empty
   page cache, no query plans, no JIT; the operating system's file cache stays as it was) with a
-  fresh driver; warm p50/p95 are over the `runs` calls after it. A server that was running
+  fresh driver; warm p50/p95 are over the `runs` calls after untimed warm-up calls for a few
+  seconds (a restarted JVM has not compiled its hot paths yet). A server that was running
   before the benchmark is not restarted: cold is then the first call with a fresh driver after
   `CALL db.clearQueryCaches()`, and the result says so.
 - pandas + networkx: the CSV files are read (load), then a DiGraph of sponsor links and the
@@ -39,7 +40,7 @@ from typing import Any
 import neo4j
 import numpy as np
 import pandas as pd
-from benchlib import BenchServer, bench_dir, machine, repeat_ms, summary_ms, timed, write_result
+from benchlib import BenchServer, bench_dir, machine, summary_ms, timed, warm_ms, write_result
 from neo4j.exceptions import Neo4jError
 
 from queries.distributor import DistributorProfile, distributor_profile
@@ -332,13 +333,13 @@ def _downline(
         if cold == "clear-caches":
             driver.execute_query("CALL db.clearQueryCaches()", database_=server.database)
         cold_ms, answer = timed(lambda: case.downline(driver))
-        warm = repeat_ms(lambda: case.downline(driver), runs, budget_s)
+        warm = warm_ms(lambda: case.downline(driver), runs, budget_s)
     return {"cold_ms": round(cold_ms, 1), **summary_ms(warm)}, answer, restart_s
 
 
 def _pandas(case: Case, runs: int, setup_ms: float, budget_s: float | None) -> tuple[dict, Any]:
     first_ms, answer = timed(case.pandas)
-    warm = repeat_ms(case.pandas, runs, budget_s)
+    warm = warm_ms(case.pandas, runs, budget_s)
     timings = {"with_load_ms": round(setup_ms + first_ms, 1), "first_ms": round(first_ms, 1)}
     return {**timings, **summary_ms(warm)}, answer
 

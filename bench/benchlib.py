@@ -108,10 +108,18 @@ def repeat_ms(call: Callable[[], Any], runs: int, budget_s: float | None = None)
     return times
 
 
-def warm_ms(call: Callable[[], Any], runs: int) -> list[float]:
-    """Milliseconds of `runs` calls after one untimed call (plans cached, pages in memory)."""
+WARM_UP_S = 3.0
+
+
+def warm_ms(call: Callable[[], Any], runs: int, budget_s: float | None = None) -> list[float]:
+    """Milliseconds of `runs` calls (fewer past the budget, as in repeat_ms) after untimed ones
+    for WARM_UP_S, at least one: plans cached, pages in memory, and the server JVM's JIT done
+    with the hot paths, which a server restarted for a cold call has not."""
+    began = time.perf_counter()
     call()
-    return repeat_ms(call, runs)
+    while time.perf_counter() - began < WARM_UP_S:
+        call()
+    return repeat_ms(call, runs, budget_s)
 
 
 def percentile(values: list[float], share: float) -> float:
