@@ -40,7 +40,16 @@ from typing import Any
 import neo4j
 import numpy as np
 import pandas as pd
-from benchlib import BenchServer, bench_dir, machine, summary_ms, timed, warm_ms, write_result
+from benchlib import (
+    WARM_UP_S,
+    BenchServer,
+    bench_dir,
+    machine,
+    summary_ms,
+    timed,
+    warm_ms,
+    write_result,
+)
 from neo4j.exceptions import Neo4jError
 
 from queries.distributor import DistributorProfile, distributor_profile
@@ -326,20 +335,22 @@ class Case:
 
 
 def _downline(
-    server: BenchServer, case: Case, runs: int, cold: str, budget_s: float | None
+    server: BenchServer, case: Case, runs: int, cold: str, budget_s: float | None, warm_up_s: float
 ) -> tuple[dict, Any, float]:
     restart_s = server.restart() if cold == "restart" else 0.0
     with server.driver() as driver:
         if cold == "clear-caches":
             driver.execute_query("CALL db.clearQueryCaches()", database_=server.database)
         cold_ms, answer = timed(lambda: case.downline(driver))
-        warm = warm_ms(lambda: case.downline(driver), runs, budget_s)
+        warm = warm_ms(lambda: case.downline(driver), runs, budget_s, warm_up_s)
     return {"cold_ms": round(cold_ms, 1), **summary_ms(warm)}, answer, restart_s
 
 
-def _pandas(case: Case, runs: int, setup_ms: float, budget_s: float | None) -> tuple[dict, Any]:
+def _pandas(
+    case: Case, runs: int, setup_ms: float, budget_s: float | None, warm_up_s: float
+) -> tuple[dict, Any]:
     first_ms, answer = timed(case.pandas)
-    warm = warm_ms(case.pandas, runs, budget_s)
+    warm = warm_ms(case.pandas, runs, budget_s, warm_up_s)
     timings = {"with_load_ms": round(setup_ms + first_ms, 1), "first_ms": round(first_ms, 1)}
     return {**timings, **summary_ms(warm)}, answer
 
@@ -382,6 +393,7 @@ def compare(
     cold: str = "restart",
     naive_timeout: float = NAIVE_TIMEOUT,
     budget_s: float | None = None,
+    warm_up_s: float = WARM_UP_S,
     log: Callable[[str], None] = print,
 ) -> dict:
     data = bench_dir(size) / "data"
@@ -452,10 +464,10 @@ def compare(
         restarts: list[float] = []
         for name, case in cases.items():
             log(f"{name} ({case.distributors:,} distributors) ...")
-            ours, answer, restart_s = _downline(server, case, runs, cold, budget_s)
+            ours, answer, restart_s = _downline(server, case, runs, cold, budget_s, warm_up_s)
             if restart_s:
                 restarts.append(restart_s)
-            in_memory, theirs = _pandas(case, runs, load_ms + prepare_ms, budget_s)
+            in_memory, theirs = _pandas(case, runs, load_ms + prepare_ms, budget_s, warm_up_s)
             case.check(name, theirs, answer)
             result = {
                 "root": case.root,
@@ -500,6 +512,7 @@ def compare(
         "size": size,
         "runs": runs,
         "budget_s": budget_s,
+        "warm_up_s": warm_up_s,
         "graph": counts,
         "cold": cold,
         "cold_means": cold_means,

@@ -111,13 +111,18 @@ def repeat_ms(call: Callable[[], Any], runs: int, budget_s: float | None = None)
 WARM_UP_S = 3.0
 
 
-def warm_ms(call: Callable[[], Any], runs: int, budget_s: float | None = None) -> list[float]:
+def warm_ms(
+    call: Callable[[], Any],
+    runs: int,
+    budget_s: float | None = None,
+    warm_up_s: float = WARM_UP_S,
+) -> list[float]:
     """Milliseconds of `runs` calls (fewer past the budget, as in repeat_ms) after untimed ones
-    for WARM_UP_S, at least one: plans cached, pages in memory, and the server JVM's JIT done
+    for `warm_up_s`, at least one: plans cached, pages in memory, and the server JVM's JIT done
     with the hot paths, which a server restarted for a cold call has not."""
     began = time.perf_counter()
     call()
-    while time.perf_counter() - began < WARM_UP_S:
+    while time.perf_counter() - began < warm_up_s:
         call()
     return repeat_ms(call, runs, budget_s)
 
