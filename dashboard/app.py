@@ -50,7 +50,16 @@ def create_app(settings: Settings, driver=None) -> dash.Dash:
             html.Main(dash.page_container),
         ]
     )
+    _set_up_before_serving(app)
     return app
+
+
+def _set_up_before_serving(app: dash.Dash) -> None:
+    """Dash sets itself up on its first request, and under threaded workers the requests that
+    arrive meanwhile find its component registry empty (plotly/dash#3971): their JavaScript
+    bundles fail and the browser's page stays on "Loading...". One request here, before the
+    server takes any, does the set-up."""
+    app.server.test_client().get("/_dash-layout")
 
 
 def __getattr__(name: str):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -115,3 +118,58 @@ def test_without_a_password_the_cli_refuses_all_addresses():
     )
     assert result.returncode == 2 and "loopback" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_first_requests_to_a_threaded_worker_all_succeed(tmp_path):
+    """Dash sets itself up on its first request; concurrent first requests used to find its
+    component registry empty (plotly/dash#3971) and the browser's page stayed on "Loading..."."""
+    app = create_app(_settings(tmp_path, dashboard_warm_seconds=0))
+    index = app.server.test_client().get("/").get_data(as_text=True)
+    bundles = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+    assert len(bundles) >= 5
+    port = free_port()
+    env = clean_environ(
+        DASHBOARD_CACHE_DIR=str(tmp_path / "cache"),
+        NEO4J_URI=f"bolt://127.0.0.1:{free_port()}",
+        NEO4J_PASSWORD="unused",
+    )
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    command = [gunicorn, "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [*command, "dashboard.app:server"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_port(port, process)
+        with ThreadPoolExecutor(16) as pool:
+            urls = [f"http://127.0.0.1:{port}{path}" for path in ["/", *bundles] * 2]
+            statuses = list(pool.map(_status, urls))
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert statuses == [200] * len(urls)
+
+
+def _wait_for_port(port: int, process, timeout: float = 60) -> None:
+    """Until the port accepts connections, without sending a request."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read()
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as answer:
+            answer.read()
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
