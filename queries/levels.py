@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import neo4j
+import numpy as np
 import pandas as pd
 
 from queries import analytics_cypher as q
@@ -66,14 +67,24 @@ COUNTS = ("distributors", "revenue_cents", "commission_cents", "max_recruits")
 
 
 def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
-    """Counts as integers, the two shares; `table` comes ordered by level."""
-    table = table.fillna(dict.fromkeys(COUNTS, 0)).astype(
-        {"level": "int64", "avg_recruits": float, **dict.fromkeys(COUNTS, "int64")}
+    """Counts as integers, the two shares; `table` comes ordered by level. Built in one go:
+    column by column, pandas took longer than the query of a small subtree."""
+    counts = {c: table[c].fillna(0).to_numpy(dtype="int64") for c in COUNTS}
+    return pd.DataFrame(
+        {
+            "level": table.level.to_numpy(dtype="int64"),
+            "distributors": counts["distributors"],
+            "revenue_cents": counts["revenue_cents"],
+            "revenue_share": _share(counts["revenue_cents"]),
+            "commission_cents": counts["commission_cents"],
+            "commission_share": _share(counts["commission_cents"]),
+            "avg_recruits": table.avg_recruits.to_numpy(dtype=float),
+            "max_recruits": counts["max_recruits"],
+        },
+        columns=COLUMNS,
     )
-    for cents, share in (
-        ("revenue_cents", "revenue_share"),
-        ("commission_cents", "commission_share"),
-    ):
-        total = table[cents].sum()
-        table[share] = table[cents] / total if total else 0.0
-    return table[COLUMNS]
+
+
+def _share(cents: np.ndarray) -> np.ndarray:
+    total = cents.sum()
+    return cents / total if total else np.zeros(len(cents))

@@ -40,7 +40,7 @@ def read(driver: neo4j.Driver, database: str, statement: str, **params) -> pd.Da
         **params,
     )
     frame = pd.DataFrame([r.values() for r in records], columns=keys)
-    for column in frame.columns:
+    for column in frame.select_dtypes(include="object").columns:  # not numbers, not text
         if frame[column].map(lambda v: hasattr(v, "to_native")).any():
             frame[column] = frame[column].map(lambda v: v.to_native() if v is not None else None)
     return frame
