@@ -12,6 +12,7 @@ from datetime import date
 
 import neo4j
 import pandas as pd
+from pandas.api.types import is_object_dtype
 
 from downline.errors import DownlineError
 from downline.forest import number_forest
@@ -40,9 +41,10 @@ def read(driver: neo4j.Driver, database: str, statement: str, **params) -> pd.Da
         **params,
     )
     frame = pd.DataFrame([r.values() for r in records], columns=keys)
-    for column in frame.select_dtypes(include="object").columns:  # not numbers, not text
-        if frame[column].map(lambda v: hasattr(v, "to_native")).any():
-            frame[column] = frame[column].map(lambda v: v.to_native() if v is not None else None)
+    for column in frame.columns:
+        values = frame[column]
+        if is_object_dtype(values) and values.map(lambda v: hasattr(v, "to_native")).any():
+            frame[column] = values.map(lambda v: v.to_native() if v is not None else None)
     return frame
 
 
