@@ -24,22 +24,25 @@ def bench_dir(size: str) -> Path:
     return REPO / ".downline" / "bench" / size
 
 
-def use_bench_server(size: str, port: int) -> Path:
-    """Point downline's settings (the environment) at the local server of a size's bench folder.
-
-    Other NEO4J_* and DOWNLINE_* variables are dropped, as `ingest_bench.py` drops them for the
-    server it creates, so a password or heap size set for another server does not leak in.
-    Returns the bench folder.
-    """
-    work = bench_dir(size)
-    for name in [n for n in os.environ if n.startswith(("NEO4J_", "DOWNLINE_"))]:
-        del os.environ[name]
-    os.environ.update(
+def server_env(home: Path, logs: Path, port: int) -> dict[str, str]:
+    """The environment of `downline` processes that use the local server in `home`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DOWNLINE_"))}
+    env.update(
         NEO4J_URI=f"bolt://127.0.0.1:{port}",
-        DOWNLINE_DATA_DIR=str(work / "neo4j"),
-        DOWNLINE_LOG_DIR=str(work / "logs"),
+        DOWNLINE_DATA_DIR=str(home),
+        DOWNLINE_LOG_DIR=str(logs),
         DOWNLINE_NEO4J_LIB=str(REPO / ".downline" / "neo4j-lib"),
     )
+    return env
+
+
+def use_bench_server(size: str, port: int) -> Path:
+    """Point downline's settings (the environment) at the local server of a size's bench folder,
+    as server_env does for child processes. Returns the bench folder."""
+    work = bench_dir(size)
+    env = server_env(work / "neo4j", work / "logs", port)
+    os.environ.clear()
+    os.environ.update(env)
     return work
 
 

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchlib import REPO, bench_dir
+from benchlib import bench_dir
 
 # size -> (distributors, the most commission rows kept). "target" is the ingest issue's shape:
 # 1,000,000 distributors, their ~6.7 million orders and the first 3,000,000 commissions.
@@ -32,18 +32,6 @@ SIZES = {
 # The files of a data set, in the order they are loaded (each refers only to earlier ones).
 KINDS = ("distributors", "customers", "orders", "commissions")
 CLI = (sys.executable, "-m", "downline")
-
-
-def server_env(home: Path, logs: Path, port: int) -> dict[str, str]:
-    """The environment of `downline` processes that use the local server in `home`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DOWNLINE_"))}
-    env.update(
-        NEO4J_URI=f"bolt://127.0.0.1:{port}",
-        DOWNLINE_DATA_DIR=str(home),
-        DOWNLINE_LOG_DIR=str(logs),
-        DOWNLINE_NEO4J_LIB=str(REPO / ".downline" / "neo4j-lib"),
-    )
-    return env
 
 
 def generated_data(size: str) -> Path:

@@ -10,7 +10,7 @@ import argparse
 import json
 from datetime import date
 
-from benchlib import bench_dir, machine, write_result
+from benchlib import bench_dir, machine, server_env, write_result
 from harness import (
     CLI,
     KINDS,
@@ -18,7 +18,6 @@ from harness import (
     fresh_server,
     generated_data,
     run_measured,
-    server_env,
     stop_server,
 )
 

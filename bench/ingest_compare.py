@@ -37,7 +37,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchlib import bench_dir, machine, write_result
+from benchlib import bench_dir, machine, server_env, write_result
 from harness import (
     CLI,
     KINDS,
@@ -46,7 +46,6 @@ from harness import (
     fresh_server,
     generated_data,
     run_measured,
-    server_env,
     server_peak_rss_mb,
     stop_server,
     tail,
