@@ -8,9 +8,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard.data import uncached
 from dashboard.ui import guarded
-from downline.cli_ingest import parse_day
 from queries.explore import search
-from queries.filters import Filters
+from queries.filters import Filters, parse_filters
 
 STATUSES = [{"label": "all", "value": "all"}, {"label": "active only", "value": "active"}]
 
@@ -45,11 +44,9 @@ def filter_inputs(page: str) -> list[Input]:
 
 
 def read_filters(root, start, end, active) -> tuple[str | None, Filters]:
-    return root or None, Filters(
-        date_from=parse_day(start or None, "from"),
-        date_to=parse_day(end or None, "to"),
-        active_only=active == "active",
-    )
+    """The bar's values as the CLI's options are read: a reversed period is refused."""
+    filters = parse_filters(start, end, active == "active", names=("from", "to", "as of"))
+    return root or None, filters
 
 
 def register_root_search(page: str) -> None:

@@ -1,9 +1,15 @@
-"""What every metric can be narrowed by: a period, active distributors only, the tree on a date."""
+"""What every metric can be narrowed by: a period, active distributors only, the tree on a date.
+
+The CLI's options and the dashboard's filter bar are read by the same `parse_filters`, so a
+value one refuses the other refuses too, with the same sentence.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from downline.errors import DownlineError
 
 EARLIEST, LATEST = date(1, 1, 1), date(9999, 12, 31)
 
@@ -41,3 +47,32 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD value (None or blank: not given), or a one-line error naming it."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DownlineError(f"{name} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def parse_filters(
+    date_from: str | None = None,
+    date_to: str | None = None,
+    active_only: bool = False,
+    as_of: str | None = None,
+    names: tuple[str, str, str] = ("--from", "--to", "--as-of"),
+) -> Filters:
+    """Filters from text as people type it; `names` are what the error messages call the
+    three dates (the CLI's options, or the page's fields). A period that starts after it ends
+    is refused rather than answered with empty tables."""
+    texts = (date_from, date_to, as_of)
+    first, last, day = (parse_day(text, name) for text, name in zip(texts, names, strict=True))
+    filters = Filters(first, last, active_only, day)
+    if first is not None and first > filters.last_day:
+        end = names[1] if last is not None else names[2]
+        raise DownlineError(f"{names[0]} {first} is after {end} {filters.last_day}: no period")
+    return filters

@@ -97,6 +97,11 @@ def test_levels_page_filters_exports_and_matches_the_cli(
     assert [(r["level"], r["distributors"], r["revenue"]) for r in exported] == [
         (str(r["level"]), str(r["distributors"]), r["revenue"]) for r in subtree
     ]
+
+    # A period that ends before it starts is refused as the CLI refuses it.
+    dash_duo.find_element("#levels-to").send_keys("2024-12-31\n")
+    dash_duo.wait_for_contains_text("#levels-status", "from 2025-01-01 is after to", timeout=10)
+    assert len(grid_rows(dash_duo, "#levels-grid")) == len(subtree)
     assert dash_duo.get_logs() == []
 
 

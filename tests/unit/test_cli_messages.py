@@ -60,3 +60,12 @@ def test_bulk_takes_one_file_per_kind(tmp_path):
     result = run_cli("ingest", str(tmp_path), "--bulk", env=_env(NEO4J_URI="bolt://127.0.0.1:1"))
     assert result.returncode == 2
     assert "--bulk takes one file per kind (orders given more than once)" in result.stderr
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_before_connecting():
+    env = _env(NEO4J_URI="bolt://127.0.0.1:1", NEO4J_PASSWORD="unused")
+    result = run_cli("levels", "--from", "2025-02-01", "--to", "2025-01-31", env=env)
+    assert result.returncode == 2
+    assert result.stderr == "error: --from 2025-02-01 is after --to 2025-01-31: no period\n"
+    as_of = run_cli("earnings", "--from", "2025-02-01", "--as-of", "2025-01-31", env=env)
+    assert as_of.stderr == "error: --from 2025-02-01 is after --as-of 2025-01-31: no period\n"
