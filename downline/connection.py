@@ -55,7 +55,7 @@ def explain_failure(settings: Settings, error: Exception) -> Neo4jUnavailable:
 
 
 def verify(driver: neo4j.Driver, settings: Settings) -> dict:
-    """Check connectivity and authentication; return the server's agent and version."""
+    """Check connectivity and authentication; return the server's agent and address."""
     try:
         info = driver.get_server_info()
     except (AuthError, ServiceUnavailable, OSError) as error:

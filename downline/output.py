@@ -1,4 +1,4 @@
-"""Tables for people and programs: `--format table|json|csv`, amounts in currency units.
+"""Values as people read them, shared by the CLI and the dashboard: amounts in currency units.
 
 Amounts are integer cents inside downline; here a `*_cents` column becomes the same name
 without the suffix, written with two decimals (exact: no float ever holds money).
@@ -6,13 +6,8 @@ without the suffix, written with two decimals (exact: no float ever holds money)
 
 from __future__ import annotations
 
-import io
-import json
-
 import pandas as pd
-import typer
 
-FORMATS = ("table", "json", "csv")
 RENAMED = {"commission": "commissions"}  # an amount of commissions reads as a plural
 
 
@@ -38,23 +33,3 @@ def present(frame: pd.DataFrame) -> pd.DataFrame:
         elif column.endswith("share") or column.startswith("avg_"):
             out[column] = frame[column].astype(float).round(4)
     return out
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    return json.loads(present(frame).to_json(orient="records", date_format="iso"))
-
-
-def emit(fmt: str, frame: pd.DataFrame, document: dict | None = None, title: str = "") -> None:
-    """Print one table; with json, `document` (default: the rows) is what is printed."""
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
-    if fmt == "json":
-        typer.echo(json.dumps(document if document is not None else records(frame), indent=2))
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        present(frame).to_csv(buffer, index=False)
-        typer.echo(buffer.getvalue(), nl=False)
-    else:
-        if title:
-            typer.echo(title)
-        typer.echo(present(frame).to_string(index=False) if len(frame) else "(nothing)")

@@ -12,7 +12,7 @@ from pathlib import Path
 import neo4j
 
 from downline.errors import DownlineError
-from downline.localdb.server import pid_alive
+from downline.processes import pid_alive
 from ingest import cypher
 from ingest.report import RunReport
 

@@ -22,6 +22,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from downline.connection import driver_for
 from downline.errors import DownlineError
 from downline.localdb.jars import ensure_jars
+from downline.processes import pid_alive
 from downline.settings import Settings
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -346,17 +347,6 @@ class LocalNeo4j:
                 break
             time.sleep(0.2)
         self.pid_file.unlink(missing_ok=True)
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this host (it may belong to another user)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _reap(pid: int) -> None:

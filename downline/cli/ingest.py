@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import typer
 from typer.core import TyperGroup
 
+from downline.cli.options import Format, FormatOption
+from downline.cli.output import emit
 from downline.connection import connected
 from downline.errors import DownlineError
 from downline.settings import Settings
+from queries.filters import parse_day
 
 
 class _DefaultToLoad(TyperGroup):
@@ -84,7 +86,7 @@ def load(
 
     settings: Settings = ctx.obj
     inputs = resolve_inputs(paths, kind)
-    when = parse_day(as_of)
+    when = parse_day(as_of, "--as-of")
     if bulk:
         from ingest.bulk_run import run_bulk_ingest
 
@@ -98,21 +100,11 @@ def load(
     raise typer.Exit(result.exit_code)
 
 
-def parse_day(text: str | None, option: str = "--as-of") -> date | None:
-    """A YYYY-MM-DD option value, or a one-line error naming the option."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DownlineError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
-
-
 @ingest_app.command("history")
 def history(
     ctx: typer.Context,
     limit: int = typer.Option(20, help="How many runs, newest first."),
-    output: str = typer.Option("table", "--format", help="table or json."),
+    fmt: FormatOption = Format.table,
 ) -> None:
     """The recorded ingest runs, newest first."""
     from ingest.runs import history as run_history
@@ -120,8 +112,10 @@ def history(
     settings: Settings = ctx.obj
     with connected(settings) as driver:
         rows = run_history(driver, settings.neo4j_database, limit)
-    if output == "json":
-        typer.echo(json.dumps(rows, default=str, indent=2))
+    if fmt is not Format.table:
+        plain = [{key: _plain(value) for key, value in row.items()} for row in rows]
+        flat = [{**row, "files": "; ".join(row["files"] or [])} for row in plain]
+        emit(fmt, pd.DataFrame(flat, columns=HISTORY_COLUMNS), plain)
         return
     for row in rows:
         started = str(row["started_at"])[:19]
@@ -131,6 +125,24 @@ def history(
             f"{row['loaded'] or 0:>9,}  rejected {row['rejected'] or 0:>7,}  "
             f"{row['id']}  {files}"
         )
+
+
+HISTORY_COLUMNS = [
+    "id",
+    "started_at",
+    "finished_at",
+    "status",
+    "files",
+    "read",
+    "loaded",
+    "rejected",
+    "error",
+]
+
+
+def _plain(value):
+    """A history value as JSON has it: times as ISO text, lists as they are."""
+    return value if value is None or isinstance(value, (str, int, float, list)) else str(value)
 
 
 @ingest_app.command("watch")

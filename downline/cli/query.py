@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 
+from downline.cli.options import RowsFormat
+from downline.cli.output import csv_text, emit, records, table_text
 from downline.connection import connected
 from downline.errors import DownlineError
-from downline.output import FORMATS, emit, records
 from downline.settings import Settings
 
 query_app = typer.Typer(
@@ -57,7 +59,7 @@ def run_command(
     name: str = typer.Argument(None, help="A saved query's name."),
     file: Path = typer.Option(None, "--file", help="A .cypher file to run ad hoc."),
     param: list[str] = typer.Option([], "--param", help="name=value, once per parameter."),
-    fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
+    fmt: RowsFormat = typer.Option(RowsFormat.table, "--format", help="How to print the rows."),
     out: Path = typer.Option(None, "--out", help="Write the rows to this file."),
     limit: int = typer.Option(None, "--limit", help="The most rows (default: the setting)."),
     timeout: float = typer.Option(None, "--timeout", help="Seconds (default: the setting)."),
@@ -68,9 +70,7 @@ def run_command(
     settings: Settings = ctx.obj
     if (name is None) == (file is None):
         raise DownlineError("give a saved query's NAME or --file, not both")
-    if fmt not in (*FORMATS, "parquet"):
-        raise DownlineError("--format must be table, csv, json or parquet")
-    if fmt == "parquet" and out is None:
+    if fmt is RowsFormat.parquet and out is None:
         raise DownlineError("--format parquet needs --out FILE")
     if file is not None:
         try:
@@ -99,17 +99,13 @@ def run_command(
     emit(fmt, result.rows, records(result.rows))
 
 
-def _write(rows, fmt: str, out: Path) -> None:
-    from downline.output import present
-
+def _write(rows, fmt: RowsFormat, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
+    if fmt is RowsFormat.parquet:
         rows.to_parquet(out, index=False)  # amounts stay integer cents, exactly
-    elif fmt == "json":
-        import json
-
+    elif fmt is RowsFormat.json:
         out.write_text(json.dumps(records(rows), indent=2) + "\n", encoding="utf-8")
-    elif fmt == "csv":
-        present(rows).to_csv(out, index=False)
+    elif fmt is RowsFormat.csv:
+        out.write_text(csv_text(rows), encoding="utf-8")
     else:
-        out.write_text(present(rows).to_string(index=False) + "\n", encoding="utf-8")
+        out.write_text(table_text(rows) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 Exit codes: 0 success; 1 finished with findings (ingest rejects); 2 failed; 3 `db status` found
 the server stopped or unreachable; 70 an internal error (set DOWNLINE_DEBUG=1 for the traceback).
+Every failure becomes its exit code here, in `main`, and nowhere else.
 """
 
 from __future__ import annotations
@@ -15,33 +16,25 @@ import typer
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 from pydantic import ValidationError
 
-from downline import cli_analytics
-from downline.cli_ingest import demo_app, ingest_app
-from downline.cli_query import query_app
-from downline.connection import connected, explain_failure
+from downline.cli import analytics
+from downline.cli.db import db_app
+from downline.cli.ingest import demo_app, ingest_app
+from downline.cli.query import query_app
+from downline.connection import explain_failure
 from downline.errors import DownlineError
-from downline.localdb import LocalNeo4j
-from downline.schema import delete_all, init_schema
 from downline.settings import Settings, env_names
-from queries.overview import graph_counts
 
 app = typer.Typer(
     help="Genealogy analytics for network-marketing organisations, backed by Neo4j.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(
-    help="The Neo4j database: a local server, its schema, its data.", no_args_is_help=True
-)
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(demo_app, name="demo")
 app.add_typer(query_app, name="query")
-cli_analytics.register(app)
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    return ctx.obj
+for _name, _command in analytics.COMMANDS.items():
+    app.command(_name)(_command)
 
 
 def _say(message: str) -> None:
@@ -56,7 +49,7 @@ def _load_settings(ctx: typer.Context) -> None:
 @app.command("settings")
 def show_settings(ctx: typer.Context) -> None:
     """Show the effective settings (the password only as set / generated / unset)."""
-    settings = _settings(ctx)
+    settings: Settings = ctx.obj
     values = settings.model_dump()
     for field_name, field in Settings.model_fields.items():
         env = field.json_schema_extra["env"]
@@ -73,80 +66,6 @@ def show_settings(ctx: typer.Context) -> None:
         typer.echo(f"{env}={value}")
 
 
-@db_app.command("start")
-def db_start(ctx: typer.Context) -> None:
-    """Start the local Neo4j (fetched from Maven Central on first use); wait until Bolt answers."""
-    server = LocalNeo4j(_settings(ctx), log=_say)
-    seconds = server.start()
-    if seconds:
-        typer.echo(f"started in {seconds:.1f} s: {server.status().describe()}")
-
-
-@db_app.command("stop")
-def db_stop(ctx: typer.Context) -> None:
-    """Stop the local Neo4j cleanly; its data stays."""
-    server = LocalNeo4j(_settings(ctx), log=_say)
-    typer.echo("stopped" if server.stop() else f"not running; data in {server.home}")
-
-
-@db_app.command("status")
-def db_status(ctx: typer.Context) -> None:
-    """Say `running` or `stopped` and where; exit 3 when stopped or unreachable."""
-    settings = _settings(ctx)
-    if not settings.is_local:
-        try:
-            with connected(settings) as driver:
-                agent = driver.get_server_info().agent
-        except DownlineError as error:
-            typer.echo(f"stopped: {error}")
-            raise typer.Exit(3) from None
-        typer.echo(f"running: {agent} at {settings.neo4j_uri} (not managed by downline)")
-        return
-    status = LocalNeo4j(settings, log=_say).status()
-    typer.echo(status.describe())
-    if not status.running:
-        raise typer.Exit(3)
-
-
-@db_app.command("init")
-def db_init(ctx: typer.Context) -> None:
-    """Create the uniqueness constraints and indexes that are missing (idempotent)."""
-    settings = _settings(ctx)
-    with connected(settings) as driver:
-        names = init_schema(driver, settings.neo4j_database)
-    typer.echo(
-        f"schema ready in database {settings.neo4j_database!r}: {len(names)} "
-        "constraints and indexes online"
-    )
-
-
-@db_app.command("reset")
-def db_reset(
-    ctx: typer.Context,
-    yes: bool = typer.Option(False, "--yes", help="Confirm: delete every node and relationship."),
-) -> None:
-    """Delete all data of the configured database (constraints and indexes stay)."""
-    settings = _settings(ctx)
-    if not yes:
-        raise DownlineError(
-            f"this deletes every node of database {settings.neo4j_database!r} at "
-            f"{settings.neo4j_uri}; run again with --yes to confirm"
-        )
-    with connected(settings) as driver:
-        deleted = delete_all(driver, settings.neo4j_database)
-    typer.echo(f"deleted {deleted:,} nodes from database {settings.neo4j_database!r}")
-
-
-@db_app.command("counts")
-def db_counts(ctx: typer.Context) -> None:
-    """How many distributors, customers, orders and commissions the graph holds."""
-    settings = _settings(ctx)
-    with connected(settings) as driver:
-        counts = graph_counts(driver, settings.neo4j_database)
-    for name, value in vars(counts).items():
-        typer.echo(f"{name}: {value}")
-
-
 @app.command("dashboard")
 def dashboard(
     ctx: typer.Context,
@@ -154,7 +73,7 @@ def dashboard(
     port: int = typer.Option(None, help="Port (default: DASHBOARD_PORT)."),
 ) -> None:
     """Serve the analysts' dashboard for a workstation (use gunicorn for production)."""
-    settings = _settings(ctx)
+    settings: Settings = ctx.obj
     host = host or settings.dashboard_host
     port = port or settings.dashboard_port
     settings = settings.model_copy(update={"dashboard_host": host})

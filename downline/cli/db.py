@@ -1,0 +1,93 @@
+"""`downline db`: the local Neo4j server, the schema and the data of the configured database."""
+
+from __future__ import annotations
+
+import typer
+
+from downline.connection import connected
+from downline.errors import DownlineError
+from downline.localdb import LocalNeo4j
+from downline.schema import delete_all, init_schema
+from queries.overview import graph_counts
+
+db_app = typer.Typer(
+    help="The Neo4j database: a local server, its schema, its data.", no_args_is_help=True
+)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@db_app.command("start")
+def db_start(ctx: typer.Context) -> None:
+    """Start the local Neo4j (fetched from Maven Central on first use); wait until Bolt answers."""
+    server = LocalNeo4j(ctx.obj, log=_say)
+    seconds = server.start()
+    if seconds:
+        typer.echo(f"started in {seconds:.1f} s: {server.status().describe()}")
+
+
+@db_app.command("stop")
+def db_stop(ctx: typer.Context) -> None:
+    """Stop the local Neo4j cleanly; its data stays."""
+    server = LocalNeo4j(ctx.obj, log=_say)
+    typer.echo("stopped" if server.stop() else f"not running; data in {server.home}")
+
+
+@db_app.command("status")
+def db_status(ctx: typer.Context) -> None:
+    """Say `running` or `stopped` and where; exit 3 when stopped or unreachable."""
+    settings = ctx.obj
+    if not settings.is_local:
+        try:
+            with connected(settings) as driver:
+                agent = driver.get_server_info().agent
+        except DownlineError as error:
+            typer.echo(f"stopped: {error}")
+            raise typer.Exit(3) from None
+        typer.echo(f"running: {agent} at {settings.neo4j_uri} (not managed by downline)")
+        return
+    status = LocalNeo4j(settings, log=_say).status()
+    typer.echo(status.describe())
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@db_app.command("init")
+def db_init(ctx: typer.Context) -> None:
+    """Create the uniqueness constraints and indexes that are missing (idempotent)."""
+    settings = ctx.obj
+    with connected(settings) as driver:
+        names = init_schema(driver, settings.neo4j_database)
+    typer.echo(
+        f"schema ready in database {settings.neo4j_database!r}: {len(names)} "
+        "constraints and indexes online"
+    )
+
+
+@db_app.command("reset")
+def db_reset(
+    ctx: typer.Context,
+    yes: bool = typer.Option(False, "--yes", help="Confirm: delete every node and relationship."),
+) -> None:
+    """Delete all data of the configured database (constraints and indexes stay)."""
+    settings = ctx.obj
+    if not yes:
+        raise DownlineError(
+            f"this deletes every node of database {settings.neo4j_database!r} at "
+            f"{settings.neo4j_uri}; run again with --yes to confirm"
+        )
+    with connected(settings) as driver:
+        deleted = delete_all(driver, settings.neo4j_database)
+    typer.echo(f"deleted {deleted:,} nodes from database {settings.neo4j_database!r}")
+
+
+@db_app.command("counts")
+def db_counts(ctx: typer.Context) -> None:
+    """How many distributors, customers, orders and commissions the graph holds."""
+    settings = ctx.obj
+    with connected(settings) as driver:
+        counts = graph_counts(driver, settings.neo4j_database)
+    for name, value in vars(counts).items():
+        typer.echo(f"{name}: {value}")
