@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import neo4j
 import pytest
@@ -76,3 +77,12 @@ def dashboard_settings(server_settings, tmp_path):
     return server_settings.model_copy(
         update={"dashboard_cache_dir": tmp_path / "cache", "dashboard_warm_seconds": 0}
     )
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/integration/ talks to the real Neo4j: `-m "not integration"`
+    leaves it out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.integration)
