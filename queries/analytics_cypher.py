@@ -15,7 +15,6 @@ RETURN r.id AS id, r.depth AS depth, r.pre AS pre, r.post AS post
 """
 
 _IN_SUBTREE = "d.pre >= $pre AND d.pre <= $post"
-_STATUS = "($active_only = false OR d.status = 'active')"
 
 # --- levels ------------------------------------------------------------------------------
 
