@@ -34,12 +34,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+import analytics_pandas
 import neo4j
 import numpy as np
 import pandas as pd
+from analytics_pandas import InMemory
 from benchlib import (
     WARM_UP_S,
     BenchServer,
@@ -53,16 +54,11 @@ from benchlib import (
 from neo4j.exceptions import Neo4jError
 
 from queries.distributor import DistributorProfile, distributor_profile
-from queries.earnings import Earnings, earnings, summarise
+from queries.earnings import Earnings, earnings
 from queries.flows import Flows, flows
 from queries.levels import levels
 from queries.overview import graph_counts
 from queries.tree import read
-
-try:
-    import networkx as nx
-except ImportError as missing:  # the `bench` optional dependencies
-    raise SystemExit("networkx is not installed: pip install -e '.[bench]'") from missing
 
 NAIVE_TIMEOUT = 120.0
 SUBTREE_TARGETS = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
@@ -97,152 +93,9 @@ NAIVE_LEVELS_ALL = (
     "MATCH p = (r)<-[:SPONSORED_BY*0..]-(d:Distributor)" + _NAIVE_PER_LEVEL
 )
 
-ALL_ROOTS = ("all roots",)  # the DiGraph's node above every root, for the whole network
-
 
 class Mismatch(RuntimeError):
     """An answer differs from downline's."""
-
-
-# --- pandas + networkx -------------------------------------------------------------------
-
-
-class InMemory:
-    """The CSV files as pandas frames and the sponsor tree as a networkx DiGraph."""
-
-    def __init__(self, data: Path):
-        self.data = data
-
-    def load(self) -> None:
-        """Read the CSV files; amounts become integer cents."""
-
-        def csv(name: str, columns: dict[str, Any]) -> pd.DataFrame:
-            return pd.read_csv(
-                self.data / name,
-                usecols=list(columns),
-                dtype=columns,
-                keep_default_na=False,
-                na_values=[""],
-            )
-
-        self.distributors = csv(
-            "distributors.csv",
-            {"distributor_id": str, "sponsor_id": str, "rank": str, "status": str, "left_on": str},
-        )
-        self.orders = csv("orders.csv", {"distributor_id": str, "amount": float, "kind": str})
-        self.commissions = csv(
-            "commissions.csv", {"earner_id": str, "source_id": str, "amount": float}
-        )
-        for frame in (self.orders, self.commissions):
-            frame["cents"] = (frame.pop("amount") * 100).round().astype("int64")
-
-    def prepare(self) -> None:
-        """The DiGraph (sponsor -> recruit) and one row of totals per distributor."""
-        d = self.distributors
-        graph = nx.DiGraph()
-        graph.add_nodes_from(d.distributor_id)
-        linked = d.dropna(subset=["sponsor_id"])
-        graph.add_edges_from(zip(linked.sponsor_id, linked.distributor_id, strict=True))
-        graph.add_edges_from((ALL_ROOTS, root) for root in d.distributor_id[d.sponsor_id.isna()])
-        self.graph = graph
-
-        ids = pd.Index(d.distributor_id, name="id")
-        given = d.status.notna()
-        status = d.status.where(given, np.where(d.left_on.isna(), "active", "inactive"))
-        per = pd.DataFrame(
-            {"rank": d["rank"].to_numpy(), "active": (status == "active").to_numpy()}, index=ids
-        )
-        per["revenue_cents"] = (
-            self.orders.groupby("distributor_id").cents.sum().reindex(ids, fill_value=0)
-        )
-        per["commission_cents"] = (
-            self.commissions.groupby("earner_id").cents.sum().reindex(ids, fill_value=0)
-        )
-        per["recruits"] = d.sponsor_id.value_counts().reindex(ids, fill_value=0)
-        self.per = per
-
-    def _level_of(self, root: str | None) -> pd.Series:
-        """id -> level below `root` (below every root for None), by breadth-first search."""
-        start = ALL_ROOTS if root is None else root
-        lengths = nx.single_source_shortest_path_length(self.graph, start)
-        if root is None:
-            del lengths[ALL_ROOTS]
-        level = pd.Series(lengths, dtype="int64")
-        return level - 1 if root is None else level
-
-    def levels(self, root: str | None = None) -> pd.DataFrame:
-        level = self._level_of(root)
-        return (
-            self.per.loc[level.index]
-            .assign(level=level)
-            .groupby("level")
-            .agg(
-                distributors=("recruits", "size"),
-                revenue_cents=("revenue_cents", "sum"),
-                commission_cents=("commission_cents", "sum"),
-                avg_recruits=("recruits", "mean"),
-                max_recruits=("recruits", "max"),
-            )
-            .reset_index()
-        )
-
-    def flows(self) -> Flows:
-        """The whole network's flows, as queries.flows.flows shapes them."""
-        level = self._level_of(None)
-        c = self.commissions
-        c = c.assign(
-            earner_level=c.earner_id.map(level).astype("int64"),
-            source_level=c.source_id.map(level).astype("Int64"),
-        )
-        by_level = (
-            c.groupby(["source_level", "earner_level"], dropna=False)
-            .agg(commission_cents=("cents", "sum"), commissions=("cents", "size"))
-            .reset_index()
-        )
-        sourced = c.dropna(subset=["source_level"])
-        gaps = (
-            sourced.assign(gap=(sourced.source_level - sourced.earner_level).astype("int64"))
-            .groupby("gap")
-            .cents.sum()
-            .rename("commission_cents")
-            .reset_index()
-        )
-        total = gaps.commission_cents.sum()
-        gaps["share"] = gaps.commission_cents / total if total else 0.0
-        o = self.orders
-        entering = (
-            o.assign(level=o.distributor_id.map(level).astype("int64"))
-            .groupby(["level", "kind"])
-            .agg(cents=("cents", "sum"), orders=("cents", "size"))
-            .reset_index()
-        )
-        return Flows(by_level, entering, gaps)
-
-    def earnings(self) -> Earnings:
-        """Everyone's commission sum into bands, Gini and shares (queries.earnings.summarise)."""
-        return summarise(self.per[["commission_cents", "rank"]])
-
-    def distributor(self, did: str) -> dict:
-        """Upline ids (sponsor first), frontline, own totals and the downline's sums."""
-        upline, node = [], did
-        while (node := next(iter(self.graph.predecessors(node)))) != ALL_ROOTS:
-            upline.append(node)
-        lengths = nx.single_source_shortest_path_length(self.graph, did)
-        below = self.per.loc[[n for n in lengths if n != did]]
-        own = self.per.loc[did]
-        return {
-            "upline": upline,
-            "frontline": self.graph.out_degree(did),
-            "revenue_cents": int(own.revenue_cents),
-            "commission_cents": int(own.commission_cents),
-            "downline": {
-                "size": len(below),
-                "levels": max(lengths.values()),
-                "active": int(below.active.sum()),
-                "revenue_cents": int(below.revenue_cents.sum()),
-                "commission_cents": int(below.commission_cents.sum()),
-            },
-        }
 
 
 # --- answers compared --------------------------------------------------------------------
@@ -344,15 +197,6 @@ def _downline(
         cold_ms, answer = timed(lambda: case.downline(driver))
         warm = warm_ms(lambda: case.downline(driver), runs, budget_s, warm_up_s)
     return {"cold_ms": round(cold_ms, 1), **summary_ms(warm)}, answer, restart_s
-
-
-def _pandas(
-    case: Case, runs: int, setup_ms: float, budget_s: float | None, warm_up_s: float
-) -> tuple[dict, Any]:
-    first_ms, answer = timed(case.pandas)
-    warm = warm_ms(case.pandas, runs, budget_s, warm_up_s)
-    timings = {"with_load_ms": round(setup_ms + first_ms, 1), "first_ms": round(first_ms, 1)}
-    return {**timings, **summary_ms(warm)}, answer
 
 
 def _naive(server: BenchServer, statement: str, params: dict, runs: int, timeout: float):
@@ -467,7 +311,9 @@ def compare(
             ours, answer, restart_s = _downline(server, case, runs, cold, budget_s, warm_up_s)
             if restart_s:
                 restarts.append(restart_s)
-            in_memory, theirs = _pandas(case, runs, load_ms + prepare_ms, budget_s, warm_up_s)
+            in_memory, theirs = analytics_pandas.timings(
+                case.pandas, runs, load_ms + prepare_ms, budget_s, warm_up_s
+            )
             case.check(name, theirs, answer)
             result = {
                 "root": case.root,
@@ -527,8 +373,7 @@ def compare(
             "prepare_ms": round(prepare_ms, 1),
             "load_means": "pandas.read_csv of distributors, orders and commissions",
             "prepare_means": "networkx DiGraph of sponsor links, per-distributor totals",
-            "pandas": pd.__version__,
-            "networkx": nx.__version__,
+            **analytics_pandas.versions(),
         },
         "naive_timeout_s": naive_timeout,
         "skipped": skipped,
