@@ -30,28 +30,27 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import analytics_downline
+import analytics_naive
 import analytics_pandas
 import neo4j
 import pandas as pd
 from analytics_checks import check_distributor, check_earnings, check_flows, check_levels
+from analytics_naive import NAIVE_LEVELS_ALL, NAIVE_LEVELS_SUBTREE, NAIVE_TIMEOUT
 from analytics_pandas import InMemory
 from benchlib import (
     WARM_UP_S,
     BenchServer,
     bench_dir,
     machine,
-    summary_ms,
     timed,
-    warm_ms,
     write_result,
 )
-from neo4j.exceptions import Neo4jError
 
 from queries.distributor import distributor_profile
 from queries.earnings import earnings
@@ -60,7 +59,6 @@ from queries.levels import levels
 from queries.overview import graph_counts
 from queries.tree import read
 
-NAIVE_TIMEOUT = 120.0
 SUBTREE_TARGETS = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 
 CLOSEST_SUBTREE = """
@@ -74,28 +72,6 @@ RETURN x.id AS id, x.depth AS depth, x.post - x.pre AS downline ORDER BY x.depth
 LIMIT 1
 """
 
-# What a user would write without stored depths, intervals and totals: every path down from the
-# root, its length the level, each distributor's orders and commissions summed on the way.
-_NAIVE_PER_LEVEL = """
-OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
-WITH length(p) AS level, d, sum(o.amount_cents) AS revenue
-OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
-WITH level, d, revenue, sum(c.amount_cents) AS commissions
-RETURN level, count(d) AS distributors, sum(revenue) AS revenue_cents,
-       sum(commissions) AS commission_cents
-ORDER BY level
-"""
-NAIVE_LEVELS_SUBTREE = (
-    "MATCH p = (r:Distributor {id: $root})<-[:SPONSORED_BY*0..]-(d:Distributor)" + _NAIVE_PER_LEVEL
-)
-NAIVE_LEVELS_ALL = (
-    "MATCH (r:Distributor) WHERE NOT (r)-[:SPONSORED_BY]->()\n"
-    "MATCH p = (r)<-[:SPONSORED_BY*0..]-(d:Distributor)" + _NAIVE_PER_LEVEL
-)
-
-
-# --- timing ------------------------------------------------------------------------------
-
 
 @dataclass
 class Case:
@@ -106,45 +82,6 @@ class Case:
     root: str | None = None
     naive: tuple[str, dict] | None = None  # statement and parameters
     answer: Callable[[Any], pd.DataFrame] = lambda answer: answer  # downline's table, for naive
-
-
-def _downline(
-    server: BenchServer, case: Case, runs: int, cold: str, budget_s: float | None, warm_up_s: float
-) -> tuple[dict, Any, float]:
-    restart_s = server.restart() if cold == "restart" else 0.0
-    with server.driver() as driver:
-        if cold == "clear-caches":
-            driver.execute_query("CALL db.clearQueryCaches()", database_=server.database)
-        cold_ms, answer = timed(lambda: case.downline(driver))
-        warm = warm_ms(lambda: case.downline(driver), runs, budget_s, warm_up_s)
-    return {"cold_ms": round(cold_ms, 1), **summary_ms(warm)}, answer, restart_s
-
-
-def _naive(server: BenchServer, statement: str, params: dict, runs: int, timeout: float):
-    """(timings or a status, the last answer or None)."""
-    query = neo4j.Query(statement, timeout=timeout)
-    times: list[float] = []
-    answer = None
-    budget = time.perf_counter() + timeout
-    with server.driver(retry_seconds=0.0) as driver:
-        for _ in range(runs + 1):  # the first call plans the query
-            try:
-                ms, answer = timed(lambda: read(driver, server.database, query, **params))
-            except Neo4jError as error:
-                code = error.code or type(error).__name__
-                if "TimedOut" in code or "Terminated" in code:
-                    return {"status": f"timed out after {timeout:g} s", "code": code}, None
-                return {"status": f"failed: {code}"}, None
-            times.append(ms)
-            if time.perf_counter() > budget:
-                break
-    # Over the calls after the first; over the first alone when it used up the budget.
-    return {
-        "status": "ok",
-        "first_ms": round(times[0], 1),
-        **summary_ms(times[1:] or times),
-        "runs": len(times) - 1,
-    }, answer
 
 
 def _ratio(slower: float | None, faster: float | None) -> float | None:
@@ -229,7 +166,9 @@ def compare(
         restarts: list[float] = []
         for name, case in cases.items():
             log(f"{name} ({case.distributors:,} distributors) ...")
-            ours, answer, restart_s = _downline(server, case, runs, cold, budget_s, warm_up_s)
+            ours, answer, restart_s = analytics_downline.timings(
+                server, case.downline, runs, cold, budget_s, warm_up_s
+            )
             if restart_s:
                 restarts.append(restart_s)
             in_memory, theirs = analytics_pandas.timings(
@@ -245,7 +184,9 @@ def compare(
             }
             if case.naive is not None:
                 statement, params = case.naive
-                naive, table = _naive(server, statement, params, runs, naive_timeout)
+                naive, table = analytics_naive.timings(
+                    server, statement, params, runs, naive_timeout
+                )
                 if table is not None:
                     check_levels(name, "naive Cypher", table, case.answer(answer))
                 result["naive_cypher"] = naive
