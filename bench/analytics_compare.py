@@ -29,63 +29,55 @@ Writes bench/results/analytics-compare-<size>-<date>.json and prints a Markdown 
 from __future__ import annotations
 
 import argparse
-import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
+import analytics_cases
 import analytics_downline
 import analytics_naive
 import analytics_pandas
-import neo4j
-import pandas as pd
-from analytics_checks import check_distributor, check_earnings, check_flows, check_levels
-from analytics_naive import NAIVE_LEVELS_ALL, NAIVE_LEVELS_SUBTREE, NAIVE_TIMEOUT
+import analytics_report
+from analytics_cases import Case, Timing
+from analytics_checks import check_levels
+from analytics_naive import NAIVE_TIMEOUT
 from analytics_pandas import InMemory
-from benchlib import (
-    WARM_UP_S,
-    BenchServer,
-    bench_dir,
-    machine,
-    timed,
-    write_result,
-)
-
-from queries.distributor import distributor_profile
-from queries.earnings import earnings
-from queries.flows import flows
-from queries.levels import levels
-from queries.overview import graph_counts
-from queries.tree import read
-
-SUBTREE_TARGETS = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
-
-CLOSEST_SUBTREE = """
-MATCH (x:Distributor)
-WITH x.id AS id, x.post - x.pre + 1 AS size
-RETURN id, size ORDER BY abs(size - $target), size DESC, id LIMIT 1
-"""
-DEEPEST = """
-MATCH (x:Distributor)
-RETURN x.id AS id, x.depth AS depth, x.post - x.pre AS downline ORDER BY x.depth DESC, x.id
-LIMIT 1
-"""
+from analytics_report import markdown
+from benchlib import WARM_UP_S, BenchServer, bench_dir, timed, write_result
 
 
-@dataclass
-class Case:
-    distributors: int
-    downline: Callable[[neo4j.Driver], Any]
-    pandas: Callable[[], Any]
-    check: Callable[[str, Any, Any], None]  # (case, pandas answer, downline answer)
-    root: str | None = None
-    naive: tuple[str, dict] | None = None  # statement and parameters
-    answer: Callable[[Any], pd.DataFrame] = lambda answer: answer  # downline's table, for naive
+def _in_memory(size: str, log: Callable[[str], None]) -> tuple[InMemory, dict[str, float]]:
+    """The pandas + networkx contender with its data read and prepared; the ms each took."""
+    data = bench_dir(size) / "data"
+    if not (data / "distributors.csv").exists():
+        raise SystemExit(f"no CSV files in {data}: run `make bench-ingest SIZE={size}` first")
+    memory = InMemory(data)
+    log("pandas: reading the CSV files ...")
+    load_ms, _ = timed(memory.load)
+    log("pandas: building the DiGraph and per-distributor totals ...")
+    prepare_ms, _ = timed(memory.prepare)
+    return memory, {"load": load_ms, "prepare": prepare_ms}
 
 
-def _ratio(slower: float | None, faster: float | None) -> float | None:
-    return float(f"{slower / faster:.3g}") if slower and faster else None
+def _measure(
+    server: BenchServer, name: str, case: Case, timing: Timing, setup_ms: float
+) -> tuple[dict, float]:
+    """(the case's entry, seconds a restart for its cold call took): every contender timed,
+    and its answer checked against downline's."""
+    ours, answer, restart_s = analytics_downline.timings(
+        server, case.downline, timing.runs, timing.cold, timing.budget_s, timing.warm_up_s
+    )
+    in_memory, theirs = analytics_pandas.timings(
+        case.pandas, timing.runs, setup_ms, timing.budget_s, timing.warm_up_s
+    )
+    case.check(name, theirs, answer)
+    naive = None
+    if case.naive is not None:
+        statement, params = case.naive
+        naive, table = analytics_naive.timings(
+            server, statement, params, timing.runs, timing.naive_timeout
+        )
+        if table is not None:
+            check_levels(name, "naive Cypher", table, case.answer(answer))
+    return analytics_report.case_result(case, ours, in_memory, naive), restart_s
 
 
 def compare(
@@ -98,204 +90,29 @@ def compare(
     warm_up_s: float = WARM_UP_S,
     log: Callable[[str], None] = print,
 ) -> dict:
-    data = bench_dir(size) / "data"
-    if not (data / "distributors.csv").exists():
-        raise SystemExit(f"no CSV files in {data}: run `make bench-ingest SIZE={size}` first")
-    memory = InMemory(data)
-    log("pandas: reading the CSV files ...")
-    load_ms, _ = timed(memory.load)
-    log("pandas: building the DiGraph and per-distributor totals ...")
-    prepare_ms, _ = timed(memory.prepare)
-
+    """Every case timed for each contender on the size's bench database and CSV files; the
+    result as analytics_report.summary shapes it."""
+    memory, setup_ms = _in_memory(size, log)
     with BenchServer(size, port) as server:
         running_before = not server.owned
         if cold == "restart" and running_before:
             log(f"the server on port {port} was running already: not restarting it")
             cold = "clear-caches"
-        db = server.database
+        timing = Timing(runs, cold, budget_s, warm_up_s, naive_timeout)
         with server.driver() as driver:
-            counts = graph_counts(driver, db).__dict__
-            deepest = read(driver, db, DEEPEST).iloc[0].to_dict()
-            subtrees = {
-                label: read(driver, db, CLOSEST_SUBTREE, target=target).iloc[0].to_dict()
-                for label, target in SUBTREE_TARGETS.items()
-            }
-        n = counts["distributors"]
-        cases = {
-            "levels_whole_network": Case(
-                n,
-                lambda driver: levels(driver, db),
-                memory.levels,
-                lambda case, theirs, ours: check_levels(case, "pandas", theirs, ours.table),
-                naive=(NAIVE_LEVELS_ALL, {}),
-                answer=lambda answer: answer.table,
-            )
-        }
-        skipped = {}
-        for label, subtree in subtrees.items():
-            root = str(subtree["id"])
-            same = [name for name, case in cases.items() if case.root == root]
-            if same:
-                skipped[f"levels_subtree_{label}"] = f"the same root as {same[0]}"
-                continue
-            cases[f"levels_subtree_{label}"] = Case(
-                int(subtree["size"]),
-                lambda driver, root=root: levels(driver, db, root),
-                lambda root=root: memory.levels(root),
-                lambda case, theirs, ours: check_levels(case, "pandas", theirs, ours.table),
-                root=root,
-                naive=(NAIVE_LEVELS_SUBTREE, {"root": root}),
-                answer=lambda answer: answer.table,
-            )
-        cases["flows_whole_network"] = Case(
-            n, lambda driver: flows(driver, db), memory.flows, check_flows
-        )
-        cases["earnings_whole_network"] = Case(
-            n, lambda driver: earnings(driver, db), memory.earnings, check_earnings
-        )
-        did = str(deepest["id"])
-        cases["distributor_deepest"] = Case(
-            int(deepest["downline"]) + 1,
-            lambda driver: distributor_profile(driver, db, did),
-            lambda: memory.distributor(did),
-            check_distributor,
-            root=did,
-        )
-
+            counts, cases, skipped = analytics_cases.cases(driver, server.database, memory)
         results: dict[str, dict] = {}
         restarts: list[float] = []
         for name, case in cases.items():
             log(f"{name} ({case.distributors:,} distributors) ...")
-            ours, answer, restart_s = analytics_downline.timings(
-                server, case.downline, runs, cold, budget_s, warm_up_s
-            )
+            result, restart_s = _measure(server, name, case, timing, sum(setup_ms.values()))
             if restart_s:
                 restarts.append(restart_s)
-            in_memory, theirs = analytics_pandas.timings(
-                case.pandas, runs, load_ms + prepare_ms, budget_s, warm_up_s
-            )
-            case.check(name, theirs, answer)
-            result = {
-                "root": case.root,
-                "distributors": case.distributors,
-                "downline": ours,
-                "pandas": in_memory,
-                "naive_cypher": None,
-            }
-            if case.naive is not None:
-                statement, params = case.naive
-                naive, table = analytics_naive.timings(
-                    server, statement, params, runs, naive_timeout
-                )
-                if table is not None:
-                    check_levels(name, "naive Cypher", table, case.answer(answer))
-                result["naive_cypher"] = naive
-            result["ratios"] = {
-                "pandas_p50_over_downline_p50": _ratio(in_memory["p50_ms"], ours["p50_ms"]),
-                "pandas_with_load_over_downline_cold": _ratio(
-                    in_memory["with_load_ms"], ours["cold_ms"]
-                ),
-                "naive_p50_over_downline_p50": _ratio(
-                    (result["naive_cypher"] or {}).get("p50_ms"), ours["p50_ms"]
-                ),
-            }
             results[name] = result
-            log(f"    downline p50 {_ms(ours['p50_ms'])} ms, pandas {_ms(in_memory['p50_ms'])} ms")
-
-    if cold == "restart":
-        cold_means = (
-            "the first call after the local server restarted (fresh JVM: empty page cache, no "
-            "plans, no JIT; the OS file cache kept), with a fresh driver"
-        )
-    else:
-        cold_means = (
-            "the first call with a fresh driver after CALL db.clearQueryCaches(), the server "
-            "not restarted (its page cache and JIT stay warm)"
-        )
-        if running_before:
-            cold_means += "; it was running before the benchmark"
-    return {
-        "date": date.today().isoformat(),
-        "machine": machine(),
-        "size": size,
-        "runs": runs,
-        "budget_s": budget_s,
-        "warm_up_s": warm_up_s,
-        "graph": counts,
-        "cold": cold,
-        "cold_means": cold_means,
-        "server": {
-            "neo4j": server.settings.neo4j_version,
-            "heap": server.settings.heap_size,
-            "pagecache": server.settings.pagecache_size,
-        },
-        "restart_seconds_median": round(statistics.median(restarts), 1) if restarts else None,
-        "pandas_setup": {
-            "load_ms": round(load_ms, 1),
-            "prepare_ms": round(prepare_ms, 1),
-            "load_means": "pandas.read_csv of distributors, orders and commissions",
-            "prepare_means": "networkx DiGraph of sponsor links, per-distributor totals",
-            **analytics_pandas.versions(),
-        },
-        "naive_timeout_s": naive_timeout,
-        "skipped": skipped,
-        "cases": results,
-    }
-
-
-# --- output ------------------------------------------------------------------------------
-
-
-def _ms(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
-
-
-def _times(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.1f}×" if value >= 10 else f"{value:.2g}×"
-
-
-def markdown(summary: dict) -> str:
-    setup = summary["pandas_setup"]
-    lines = [
-        f"Analytics compared, size {summary['size']}, {summary['machine']}, {summary['date']}; "
-        f"ms; warm p50/p95 over {summary['runs']} calls"
-        + (
-            f" (fewer once they took {summary['budget_s']:g} s; at least one)."
-            if summary.get("budget_s")
-            else "."
-        ),
-        f"Cold: {summary['cold_means']}.",
-        f"pandas + networkx set-up: CSV load {_ms(setup['load_ms'])} ms, DiGraph and "
-        f"per-distributor totals {_ms(setup['prepare_ms'])} ms (both in 'pandas + load').",
-        "",
-        "| case | distributors | downline cold | downline p50 | downline p95 "
-        "| pandas + load | pandas p50 | naive Cypher p50 | pandas ÷ downline "
-        "| naive ÷ downline |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for name, case in summary["cases"].items():
-        ours, theirs, naive = case["downline"], case["pandas"], case["naive_cypher"]
-        if naive is None:
-            naive_text = "–"
-        elif naive["status"] == "ok":
-            naive_text = _ms(naive["p50_ms"])
-        else:
-            naive_text = naive["status"]
-        ratios = case["ratios"]
-        lines.append(
-            f"| {name} | {case['distributors']:,} | {_ms(ours['cold_ms'])} | "
-            f"{_ms(ours['p50_ms'])} | {_ms(ours['p95_ms'])} | {_ms(theirs['with_load_ms'])} | "
-            f"{_ms(theirs['p50_ms'])} | {naive_text} | "
-            f"{_times(ratios['pandas_p50_over_downline_p50'])} | "
-            f"{_times(ratios['naive_p50_over_downline_p50'])} |"
-        )
-    for name, why in summary["skipped"].items():
-        lines.append(f"\n{name}: skipped, {why}.")
-    return "\n".join(lines)
+            log(analytics_report.progress(result))
+    return analytics_report.summary(
+        size, timing, running_before, server.settings, counts, setup_ms, restarts, skipped, results
+    )
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 
 import analytics_compare
+import analytics_report
 import dashboard_bench
 import ingest_compare
 from benchlib import RESULTS, machine, write_result
@@ -238,7 +239,7 @@ def markdown(day: str, gathered: dict) -> str:
         lines += ["", f"## {size}: {entry['distributors']:,} distributors", ""]
         for part, module in (
             ("ingest", ingest_compare),
-            ("analytics", analytics_compare),
+            ("analytics", analytics_report),
             ("dashboard", dashboard_bench),
         ):
             result = entry.get(part)
