@@ -33,6 +33,7 @@ import analytics_compare
 import analytics_report
 import dashboard_bench
 import ingest_compare
+import ingest_report
 from benchlib import RESULTS, machine, write_result
 from harness import SIZES, generated_data
 
@@ -238,7 +239,7 @@ def markdown(day: str, gathered: dict) -> str:
         entry = sizes[size]
         lines += ["", f"## {size}: {entry['distributors']:,} distributors", ""]
         for part, module in (
-            ("ingest", ingest_compare),
+            ("ingest", ingest_report),
             ("analytics", analytics_report),
             ("dashboard", dashboard_bench),
         ):
