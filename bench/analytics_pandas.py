@@ -98,6 +98,8 @@ class InMemory:
         return level - 1 if root is None else level
 
     def levels(self, root: str | None = None) -> pd.DataFrame:
+        # Shaped like queries/levels.py's period-filtered table, but from the CSV files and a
+        # breadth-first search: a second computation to check downline's by, not a copy.
         level = self._level_of(root)
         return (
             self.per.loc[level.index]
@@ -115,6 +117,8 @@ class InMemory:
 
     def flows(self) -> Flows:
         """The whole network's flows, as queries.flows.flows shapes them."""
+        # The same groupby as queries/flows.py on purpose (the answers must match), over the
+        # CSV rows rather than the sums per earner and source it reads: kept apart, not shared.
         level = self._level_of(None)
         c = self.commissions
         c = c.assign(
