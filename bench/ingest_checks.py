@@ -12,6 +12,7 @@ from ingest_merge import LABELS, RELATIONSHIP_TYPES
 
 
 def csv_rows(data: Path) -> dict[str, int]:
+    """Rows per file, as csv reads them (a quoted field may hold a line break)."""
     rows = {}
     for kind in KINDS:
         with open(data / f"{kind}.csv", newline="", encoding="utf-8-sig") as handle:

@@ -43,6 +43,7 @@ def _run_script(name: str, args: list[str], env: dict, work: Path) -> tuple[dict
 def per_row(
     data: Path, env: dict, work: Path, csv_rows: dict, sample_rows: int, sample_seconds: float
 ) -> dict:
+    """A sample of each file, since a whole load would take hours: its rows/s is the sample's."""
     sample = ["--sample-rows", str(sample_rows), "--sample-seconds", str(sample_seconds)]
     result, run = _run_script("per_row", ["--data", str(data), *sample], env, work)
     files = result["files"]
@@ -71,8 +72,8 @@ def per_row(
 
 
 def _link_for_load_csv(data: Path, env: dict) -> str:
-    """LOAD CSV reads file:/// URLs inside the server's import folder
-    (server.directories.import = DOWNLINE_DATA_DIR/import): link the files there. Their URL."""
+    """The URL base LOAD CSV reads the files from. It reads file:/// URLs inside the server's
+    import folder (server.directories.import = DOWNLINE_DATA_DIR/import): link them there."""
     folder = Path(env["DOWNLINE_DATA_DIR"]) / "import" / "compare"
     folder.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
@@ -86,6 +87,7 @@ def _link_for_load_csv(data: Path, env: dict) -> str:
 
 
 def load_csv(data: Path, env: dict, work: Path, csv_rows: dict) -> dict:
+    """Every file whole, read by the server itself."""
     url_base = _link_for_load_csv(data, env)
     result, run = _run_script("load_csv", ["--url-base", url_base], env, work)
     files = {k: {"rows": csv_rows[k], **f} for k, f in result["files"].items()}
