@@ -29,361 +29,55 @@ Writes bench/results/analytics-compare-<size>-<date>.json and prints a Markdown 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any
 
-import neo4j
-import numpy as np
-import pandas as pd
-from benchlib import (
-    WARM_UP_S,
-    BenchServer,
-    bench_dir,
-    machine,
-    summary_ms,
-    timed,
-    warm_ms,
-    write_result,
-)
-from neo4j.exceptions import Neo4jError
-
-from queries.distributor import DistributorProfile, distributor_profile
-from queries.earnings import Earnings, earnings, summarise
-from queries.flows import Flows, flows
-from queries.levels import levels
-from queries.overview import graph_counts
-from queries.tree import read
-
-try:
-    import networkx as nx
-except ImportError as missing:  # the `bench` optional dependencies
-    raise SystemExit("networkx is not installed: pip install -e '.[bench]'") from missing
-
-NAIVE_TIMEOUT = 120.0
-SUBTREE_TARGETS = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
-
-CLOSEST_SUBTREE = """
-MATCH (x:Distributor)
-WITH x.id AS id, x.post - x.pre + 1 AS size
-RETURN id, size ORDER BY abs(size - $target), size DESC, id LIMIT 1
-"""
-DEEPEST = """
-MATCH (x:Distributor)
-RETURN x.id AS id, x.depth AS depth, x.post - x.pre AS downline ORDER BY x.depth DESC, x.id
-LIMIT 1
-"""
-
-# What a user would write without stored depths, intervals and totals: every path down from the
-# root, its length the level, each distributor's orders and commissions summed on the way.
-_NAIVE_PER_LEVEL = """
-OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
-WITH length(p) AS level, d, sum(o.amount_cents) AS revenue
-OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
-WITH level, d, revenue, sum(c.amount_cents) AS commissions
-RETURN level, count(d) AS distributors, sum(revenue) AS revenue_cents,
-       sum(commissions) AS commission_cents
-ORDER BY level
-"""
-NAIVE_LEVELS_SUBTREE = (
-    "MATCH p = (r:Distributor {id: $root})<-[:SPONSORED_BY*0..]-(d:Distributor)" + _NAIVE_PER_LEVEL
-)
-NAIVE_LEVELS_ALL = (
-    "MATCH (r:Distributor) WHERE NOT (r)-[:SPONSORED_BY]->()\n"
-    "MATCH p = (r)<-[:SPONSORED_BY*0..]-(d:Distributor)" + _NAIVE_PER_LEVEL
-)
-
-ALL_ROOTS = ("all roots",)  # the DiGraph's node above every root, for the whole network
+import analytics_cases
+import analytics_downline
+import analytics_naive
+import analytics_pandas
+import analytics_report
+from analytics_cases import Case, Timing
+from analytics_checks import check_levels
+from analytics_naive import NAIVE_TIMEOUT
+from analytics_pandas import InMemory
+from analytics_report import markdown
+from benchlib import WARM_UP_S, BenchServer, bench_dir, timed, write_result
 
 
-class Mismatch(RuntimeError):
-    """An answer differs from downline's."""
+def _in_memory(size: str, log: Callable[[str], None]) -> tuple[InMemory, dict[str, float]]:
+    """The pandas + networkx contender with its data read and prepared; the ms each took."""
+    data = bench_dir(size) / "data"
+    if not (data / "distributors.csv").exists():
+        raise SystemExit(f"no CSV files in {data}: run `make bench-ingest SIZE={size}` first")
+    memory = InMemory(data)
+    log("pandas: reading the CSV files ...")
+    load_ms, _ = timed(memory.load)
+    log("pandas: building the DiGraph and per-distributor totals ...")
+    prepare_ms, _ = timed(memory.prepare)
+    return memory, {"load": load_ms, "prepare": prepare_ms}
 
 
-# --- pandas + networkx -------------------------------------------------------------------
-
-
-class InMemory:
-    """The CSV files as pandas frames and the sponsor tree as a networkx DiGraph."""
-
-    def __init__(self, data: Path):
-        self.data = data
-
-    def load(self) -> None:
-        """Read the CSV files; amounts become integer cents."""
-
-        def csv(name: str, columns: dict[str, Any]) -> pd.DataFrame:
-            return pd.read_csv(
-                self.data / name,
-                usecols=list(columns),
-                dtype=columns,
-                keep_default_na=False,
-                na_values=[""],
-            )
-
-        self.distributors = csv(
-            "distributors.csv",
-            {"distributor_id": str, "sponsor_id": str, "rank": str, "status": str, "left_on": str},
-        )
-        self.orders = csv("orders.csv", {"distributor_id": str, "amount": float, "kind": str})
-        self.commissions = csv(
-            "commissions.csv", {"earner_id": str, "source_id": str, "amount": float}
-        )
-        for frame in (self.orders, self.commissions):
-            frame["cents"] = (frame.pop("amount") * 100).round().astype("int64")
-
-    def prepare(self) -> None:
-        """The DiGraph (sponsor -> recruit) and one row of totals per distributor."""
-        d = self.distributors
-        graph = nx.DiGraph()
-        graph.add_nodes_from(d.distributor_id)
-        linked = d.dropna(subset=["sponsor_id"])
-        graph.add_edges_from(zip(linked.sponsor_id, linked.distributor_id, strict=True))
-        graph.add_edges_from((ALL_ROOTS, root) for root in d.distributor_id[d.sponsor_id.isna()])
-        self.graph = graph
-
-        ids = pd.Index(d.distributor_id, name="id")
-        given = d.status.notna()
-        status = d.status.where(given, np.where(d.left_on.isna(), "active", "inactive"))
-        per = pd.DataFrame(
-            {"rank": d["rank"].to_numpy(), "active": (status == "active").to_numpy()}, index=ids
-        )
-        per["revenue_cents"] = (
-            self.orders.groupby("distributor_id").cents.sum().reindex(ids, fill_value=0)
-        )
-        per["commission_cents"] = (
-            self.commissions.groupby("earner_id").cents.sum().reindex(ids, fill_value=0)
-        )
-        per["recruits"] = d.sponsor_id.value_counts().reindex(ids, fill_value=0)
-        self.per = per
-
-    def _level_of(self, root: str | None) -> pd.Series:
-        """id -> level below `root` (below every root for None), by breadth-first search."""
-        start = ALL_ROOTS if root is None else root
-        lengths = nx.single_source_shortest_path_length(self.graph, start)
-        if root is None:
-            del lengths[ALL_ROOTS]
-        level = pd.Series(lengths, dtype="int64")
-        return level - 1 if root is None else level
-
-    def levels(self, root: str | None = None) -> pd.DataFrame:
-        level = self._level_of(root)
-        return (
-            self.per.loc[level.index]
-            .assign(level=level)
-            .groupby("level")
-            .agg(
-                distributors=("recruits", "size"),
-                revenue_cents=("revenue_cents", "sum"),
-                commission_cents=("commission_cents", "sum"),
-                avg_recruits=("recruits", "mean"),
-                max_recruits=("recruits", "max"),
-            )
-            .reset_index()
-        )
-
-    def flows(self) -> Flows:
-        """The whole network's flows, as queries.flows.flows shapes them."""
-        level = self._level_of(None)
-        c = self.commissions
-        c = c.assign(
-            earner_level=c.earner_id.map(level).astype("int64"),
-            source_level=c.source_id.map(level).astype("Int64"),
-        )
-        by_level = (
-            c.groupby(["source_level", "earner_level"], dropna=False)
-            .agg(commission_cents=("cents", "sum"), commissions=("cents", "size"))
-            .reset_index()
-        )
-        sourced = c.dropna(subset=["source_level"])
-        gaps = (
-            sourced.assign(gap=(sourced.source_level - sourced.earner_level).astype("int64"))
-            .groupby("gap")
-            .cents.sum()
-            .rename("commission_cents")
-            .reset_index()
-        )
-        total = gaps.commission_cents.sum()
-        gaps["share"] = gaps.commission_cents / total if total else 0.0
-        o = self.orders
-        entering = (
-            o.assign(level=o.distributor_id.map(level).astype("int64"))
-            .groupby(["level", "kind"])
-            .agg(cents=("cents", "sum"), orders=("cents", "size"))
-            .reset_index()
-        )
-        return Flows(by_level, entering, gaps)
-
-    def earnings(self) -> Earnings:
-        """Everyone's commission sum into bands, Gini and shares (queries.earnings.summarise)."""
-        return summarise(self.per[["commission_cents", "rank"]])
-
-    def distributor(self, did: str) -> dict:
-        """Upline ids (sponsor first), frontline, own totals and the downline's sums."""
-        upline, node = [], did
-        while (node := next(iter(self.graph.predecessors(node)))) != ALL_ROOTS:
-            upline.append(node)
-        lengths = nx.single_source_shortest_path_length(self.graph, did)
-        below = self.per.loc[[n for n in lengths if n != did]]
-        own = self.per.loc[did]
-        return {
-            "upline": upline,
-            "frontline": self.graph.out_degree(did),
-            "revenue_cents": int(own.revenue_cents),
-            "commission_cents": int(own.commission_cents),
-            "downline": {
-                "size": len(below),
-                "levels": max(lengths.values()),
-                "active": int(below.active.sum()),
-                "revenue_cents": int(below.revenue_cents.sum()),
-                "commission_cents": int(below.commission_cents.sum()),
-            },
-        }
-
-
-# --- answers compared --------------------------------------------------------------------
-
-
-def _value(v):
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return None
-    if isinstance(v, (bool, np.bool_, str)):
-        return v
-    return float(f"{float(v):.12g}")  # 12 significant digits: sums in another order agree
-
-
-def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    rows = [tuple(_value(v) for v in row) for row in frame[columns].itertuples(index=False)]
-    return sorted(rows, key=lambda row: tuple((v is None, v if v is not None else 0) for v in row))
-
-
-def _same(case: str, source: str, what: str, theirs, ours) -> None:
-    if theirs != ours:
-        if isinstance(theirs, list) and isinstance(ours, list):
-            diff = [(t, o) for t, o in zip(theirs, ours, strict=False) if t != o][:5]
-            detail = f"{len(theirs)} rows vs downline's {len(ours)}; first differences {diff}"
-        else:
-            detail = f"{theirs!r} vs downline's {ours!r}"
-        raise Mismatch(f"{case}: {source} {what} differs from downline's: {detail}")
-
-
-def check_levels(case: str, source: str, theirs: pd.DataFrame, ours: pd.DataFrame) -> None:
-    columns = ["level", "distributors", "revenue_cents", "commission_cents"]
-    if "max_recruits" in theirs:
-        columns += ["avg_recruits", "max_recruits"]
-    _same(case, source, "levels", _rows(theirs, columns), _rows(ours, columns))
-
-
-def check_flows(case: str, theirs: Flows, ours: Flows) -> None:
-    by_level = ["source_level", "earner_level", "commission_cents", "commissions"]
-    _same(
-        case, "pandas", "by_level", _rows(theirs.by_level, by_level), _rows(ours.by_level, by_level)
+def _measure(
+    server: BenchServer, name: str, case: Case, timing: Timing, setup_ms: float
+) -> tuple[dict, float]:
+    """(the case's entry, seconds a restart for its cold call took): every contender timed,
+    and its answer checked against downline's."""
+    ours, answer, restart_s = analytics_downline.timings(
+        server, case.downline, timing.runs, timing.cold, timing.budget_s, timing.warm_up_s
     )
-    entering = ["level", "kind", "cents", "orders"]
-    _same(
-        case, "pandas", "entering", _rows(theirs.entering, entering), _rows(ours.entering, entering)
+    in_memory, theirs = analytics_pandas.timings(
+        case.pandas, timing.runs, setup_ms, timing.budget_s, timing.warm_up_s
     )
-    gap = ["gap", "commission_cents", "share"]
-    _same(case, "pandas", "by_gap", _rows(theirs.by_gap, gap), _rows(ours.by_gap, gap))
-
-
-def check_earnings(case: str, theirs: Earnings, ours: Earnings) -> None:
-    for field in ("participants", "total_cents", "mean_cents", "median_cents", "gini"):
-        _same(case, "pandas", field, _value(getattr(theirs, field)), _value(getattr(ours, field)))
-    for field in ("top_1_share", "top_10_share"):
-        _same(case, "pandas", field, _value(getattr(theirs, field)), _value(getattr(ours, field)))
-    bands = ["band", "participants", "share", "total_cents"]
-    _same(case, "pandas", "bands", _rows(theirs.bands, bands), _rows(ours.bands, bands))
-    ranks = ["rank", "participants", "zero_share", "mean_cents", "median_cents"]
-    _same(case, "pandas", "by_rank", _rows(theirs.by_rank, ranks), _rows(ours.by_rank, ranks))
-
-
-def check_distributor(case: str, theirs: dict, ours: DistributorProfile) -> None:
-    details = ours.details
-    _same(case, "pandas", "upline", theirs["upline"], ours.upline.id.tolist())
-    _same(case, "pandas", "frontline", theirs["frontline"], int(details["frontline"]))
-    revenue = sum(
-        int(details[k] or 0) for k in ("retail_cents", "personal_cents", "starter_kit_cents")
-    )
-    _same(case, "pandas", "revenue", theirs["revenue_cents"], revenue)
-    _same(
-        case,
-        "pandas",
-        "commissions",
-        theirs["commission_cents"],
-        int(details["commission_cents"] or 0),
-    )
-    _same(case, "pandas", "downline", theirs["downline"], ours.downline)
-
-
-# --- timing ------------------------------------------------------------------------------
-
-
-@dataclass
-class Case:
-    distributors: int
-    downline: Callable[[neo4j.Driver], Any]
-    pandas: Callable[[], Any]
-    check: Callable[[str, Any, Any], None]  # (case, pandas answer, downline answer)
-    root: str | None = None
-    naive: tuple[str, dict] | None = None  # statement and parameters
-    answer: Callable[[Any], pd.DataFrame] = lambda answer: answer  # downline's table, for naive
-
-
-def _downline(
-    server: BenchServer, case: Case, runs: int, cold: str, budget_s: float | None, warm_up_s: float
-) -> tuple[dict, Any, float]:
-    restart_s = server.restart() if cold == "restart" else 0.0
-    with server.driver() as driver:
-        if cold == "clear-caches":
-            driver.execute_query("CALL db.clearQueryCaches()", database_=server.database)
-        cold_ms, answer = timed(lambda: case.downline(driver))
-        warm = warm_ms(lambda: case.downline(driver), runs, budget_s, warm_up_s)
-    return {"cold_ms": round(cold_ms, 1), **summary_ms(warm)}, answer, restart_s
-
-
-def _pandas(
-    case: Case, runs: int, setup_ms: float, budget_s: float | None, warm_up_s: float
-) -> tuple[dict, Any]:
-    first_ms, answer = timed(case.pandas)
-    warm = warm_ms(case.pandas, runs, budget_s, warm_up_s)
-    timings = {"with_load_ms": round(setup_ms + first_ms, 1), "first_ms": round(first_ms, 1)}
-    return {**timings, **summary_ms(warm)}, answer
-
-
-def _naive(server: BenchServer, statement: str, params: dict, runs: int, timeout: float):
-    """(timings or a status, the last answer or None)."""
-    query = neo4j.Query(statement, timeout=timeout)
-    times: list[float] = []
-    answer = None
-    budget = time.perf_counter() + timeout
-    with server.driver(retry_seconds=0.0) as driver:
-        for _ in range(runs + 1):  # the first call plans the query
-            try:
-                ms, answer = timed(lambda: read(driver, server.database, query, **params))
-            except Neo4jError as error:
-                code = error.code or type(error).__name__
-                if "TimedOut" in code or "Terminated" in code:
-                    return {"status": f"timed out after {timeout:g} s", "code": code}, None
-                return {"status": f"failed: {code}"}, None
-            times.append(ms)
-            if time.perf_counter() > budget:
-                break
-    # Over the calls after the first; over the first alone when it used up the budget.
-    return {
-        "status": "ok",
-        "first_ms": round(times[0], 1),
-        **summary_ms(times[1:] or times),
-        "runs": len(times) - 1,
-    }, answer
-
-
-def _ratio(slower: float | None, faster: float | None) -> float | None:
-    return float(f"{slower / faster:.3g}") if slower and faster else None
+    case.check(name, theirs, answer)
+    naive = None
+    if case.naive is not None:
+        statement, params = case.naive
+        naive, table = analytics_naive.timings(
+            server, statement, params, timing.runs, timing.naive_timeout
+        )
+        if table is not None:
+            check_levels(name, "naive Cypher", table, case.answer(answer))
+    return analytics_report.case_result(case, ours, in_memory, naive), restart_s
 
 
 def compare(
@@ -396,199 +90,29 @@ def compare(
     warm_up_s: float = WARM_UP_S,
     log: Callable[[str], None] = print,
 ) -> dict:
-    data = bench_dir(size) / "data"
-    if not (data / "distributors.csv").exists():
-        raise SystemExit(f"no CSV files in {data}: run `make bench-ingest SIZE={size}` first")
-    memory = InMemory(data)
-    log("pandas: reading the CSV files ...")
-    load_ms, _ = timed(memory.load)
-    log("pandas: building the DiGraph and per-distributor totals ...")
-    prepare_ms, _ = timed(memory.prepare)
-
+    """Every case timed for each contender on the size's bench database and CSV files; the
+    result as analytics_report.summary shapes it."""
+    memory, setup_ms = _in_memory(size, log)
     with BenchServer(size, port) as server:
         running_before = not server.owned
         if cold == "restart" and running_before:
             log(f"the server on port {port} was running already: not restarting it")
             cold = "clear-caches"
-        db = server.database
+        timing = Timing(runs, cold, budget_s, warm_up_s, naive_timeout)
         with server.driver() as driver:
-            counts = graph_counts(driver, db).__dict__
-            deepest = read(driver, db, DEEPEST).iloc[0].to_dict()
-            subtrees = {
-                label: read(driver, db, CLOSEST_SUBTREE, target=target).iloc[0].to_dict()
-                for label, target in SUBTREE_TARGETS.items()
-            }
-        n = counts["distributors"]
-        cases = {
-            "levels_whole_network": Case(
-                n,
-                lambda driver: levels(driver, db),
-                memory.levels,
-                lambda case, theirs, ours: check_levels(case, "pandas", theirs, ours.table),
-                naive=(NAIVE_LEVELS_ALL, {}),
-                answer=lambda answer: answer.table,
-            )
-        }
-        skipped = {}
-        for label, subtree in subtrees.items():
-            root = str(subtree["id"])
-            same = [name for name, case in cases.items() if case.root == root]
-            if same:
-                skipped[f"levels_subtree_{label}"] = f"the same root as {same[0]}"
-                continue
-            cases[f"levels_subtree_{label}"] = Case(
-                int(subtree["size"]),
-                lambda driver, root=root: levels(driver, db, root),
-                lambda root=root: memory.levels(root),
-                lambda case, theirs, ours: check_levels(case, "pandas", theirs, ours.table),
-                root=root,
-                naive=(NAIVE_LEVELS_SUBTREE, {"root": root}),
-                answer=lambda answer: answer.table,
-            )
-        cases["flows_whole_network"] = Case(
-            n, lambda driver: flows(driver, db), memory.flows, check_flows
-        )
-        cases["earnings_whole_network"] = Case(
-            n, lambda driver: earnings(driver, db), memory.earnings, check_earnings
-        )
-        did = str(deepest["id"])
-        cases["distributor_deepest"] = Case(
-            int(deepest["downline"]) + 1,
-            lambda driver: distributor_profile(driver, db, did),
-            lambda: memory.distributor(did),
-            check_distributor,
-            root=did,
-        )
-
+            counts, cases, skipped = analytics_cases.cases(driver, server.database, memory)
         results: dict[str, dict] = {}
         restarts: list[float] = []
         for name, case in cases.items():
             log(f"{name} ({case.distributors:,} distributors) ...")
-            ours, answer, restart_s = _downline(server, case, runs, cold, budget_s, warm_up_s)
+            result, restart_s = _measure(server, name, case, timing, sum(setup_ms.values()))
             if restart_s:
                 restarts.append(restart_s)
-            in_memory, theirs = _pandas(case, runs, load_ms + prepare_ms, budget_s, warm_up_s)
-            case.check(name, theirs, answer)
-            result = {
-                "root": case.root,
-                "distributors": case.distributors,
-                "downline": ours,
-                "pandas": in_memory,
-                "naive_cypher": None,
-            }
-            if case.naive is not None:
-                statement, params = case.naive
-                naive, table = _naive(server, statement, params, runs, naive_timeout)
-                if table is not None:
-                    check_levels(name, "naive Cypher", table, case.answer(answer))
-                result["naive_cypher"] = naive
-            result["ratios"] = {
-                "pandas_p50_over_downline_p50": _ratio(in_memory["p50_ms"], ours["p50_ms"]),
-                "pandas_with_load_over_downline_cold": _ratio(
-                    in_memory["with_load_ms"], ours["cold_ms"]
-                ),
-                "naive_p50_over_downline_p50": _ratio(
-                    (result["naive_cypher"] or {}).get("p50_ms"), ours["p50_ms"]
-                ),
-            }
             results[name] = result
-            log(f"    downline p50 {_ms(ours['p50_ms'])} ms, pandas {_ms(in_memory['p50_ms'])} ms")
-
-    if cold == "restart":
-        cold_means = (
-            "the first call after the local server restarted (fresh JVM: empty page cache, no "
-            "plans, no JIT; the OS file cache kept), with a fresh driver"
-        )
-    else:
-        cold_means = (
-            "the first call with a fresh driver after CALL db.clearQueryCaches(), the server "
-            "not restarted (its page cache and JIT stay warm)"
-        )
-        if running_before:
-            cold_means += "; it was running before the benchmark"
-    return {
-        "date": date.today().isoformat(),
-        "machine": machine(),
-        "size": size,
-        "runs": runs,
-        "budget_s": budget_s,
-        "warm_up_s": warm_up_s,
-        "graph": counts,
-        "cold": cold,
-        "cold_means": cold_means,
-        "server": {
-            "neo4j": server.settings.neo4j_version,
-            "heap": server.settings.heap_size,
-            "pagecache": server.settings.pagecache_size,
-        },
-        "restart_seconds_median": round(statistics.median(restarts), 1) if restarts else None,
-        "pandas_setup": {
-            "load_ms": round(load_ms, 1),
-            "prepare_ms": round(prepare_ms, 1),
-            "load_means": "pandas.read_csv of distributors, orders and commissions",
-            "prepare_means": "networkx DiGraph of sponsor links, per-distributor totals",
-            "pandas": pd.__version__,
-            "networkx": nx.__version__,
-        },
-        "naive_timeout_s": naive_timeout,
-        "skipped": skipped,
-        "cases": results,
-    }
-
-
-# --- output ------------------------------------------------------------------------------
-
-
-def _ms(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
-
-
-def _times(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.1f}×" if value >= 10 else f"{value:.2g}×"
-
-
-def markdown(summary: dict) -> str:
-    setup = summary["pandas_setup"]
-    lines = [
-        f"Analytics compared, size {summary['size']}, {summary['machine']}, {summary['date']}; "
-        f"ms; warm p50/p95 over {summary['runs']} calls"
-        + (
-            f" (fewer once they took {summary['budget_s']:g} s; at least one)."
-            if summary.get("budget_s")
-            else "."
-        ),
-        f"Cold: {summary['cold_means']}.",
-        f"pandas + networkx set-up: CSV load {_ms(setup['load_ms'])} ms, DiGraph and "
-        f"per-distributor totals {_ms(setup['prepare_ms'])} ms (both in 'pandas + load').",
-        "",
-        "| case | distributors | downline cold | downline p50 | downline p95 "
-        "| pandas + load | pandas p50 | naive Cypher p50 | pandas ÷ downline "
-        "| naive ÷ downline |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for name, case in summary["cases"].items():
-        ours, theirs, naive = case["downline"], case["pandas"], case["naive_cypher"]
-        if naive is None:
-            naive_text = "–"
-        elif naive["status"] == "ok":
-            naive_text = _ms(naive["p50_ms"])
-        else:
-            naive_text = naive["status"]
-        ratios = case["ratios"]
-        lines.append(
-            f"| {name} | {case['distributors']:,} | {_ms(ours['cold_ms'])} | "
-            f"{_ms(ours['p50_ms'])} | {_ms(ours['p95_ms'])} | {_ms(theirs['with_load_ms'])} | "
-            f"{_ms(theirs['p50_ms'])} | {naive_text} | "
-            f"{_times(ratios['pandas_p50_over_downline_p50'])} | "
-            f"{_times(ratios['naive_p50_over_downline_p50'])} |"
-        )
-    for name, why in summary["skipped"].items():
-        lines.append(f"\n{name}: skipped, {why}.")
-    return "\n".join(lines)
+            log(analytics_report.progress(result))
+    return analytics_report.summary(
+        size, timing, running_before, server.settings, counts, setup_ms, restarts, skipped, results
+    )
 
 
 def main() -> None:

@@ -1,8 +1,11 @@
-"""What the analytics benchmarks share: a size's bench folder and its local Neo4j, timing, and
-percentiles.
+"""What every benchmark shares: a size's bench folder, the environment of its local Neo4j and
+that server in this process, timing and percentiles, the machine's description, result files.
 
-A size's bench folder is .downline/bench/<size>/ as `bench/ingest_bench.py` leaves it: the
-generated CSV files in data/, the local server's home in neo4j/ and its logs in logs/.
+A size's bench folder is .downline/bench/<size>/: the generated CSV files in data/
+(`harness.generated_data`), the local server's home in neo4j/ and its logs in logs/. The
+database there is the one `bench/ingest_bench.py` or the ingest part of `bench/run.py` loaded
+last; the analytics and dashboard benchmarks read it. (`bench/ingest_compare.py` alone loads
+into compare/ instead, and leaves that database alone.)
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ def bench_dir(size: str) -> Path:
 
 
 def server_env(home: Path, logs: Path, port: int) -> dict[str, str]:
-    """The environment of `downline` processes that use the local server in `home`."""
+    """This process's environment for one that uses the local server in `home` on `port`: other
+    NEO4J_* and DOWNLINE_* variables are dropped, so that a password or heap size set for another
+    server does not leak in; the jar cache is the repository's shared one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DOWNLINE_"))}
     env.update(
         NEO4J_URI=f"bolt://127.0.0.1:{port}",
@@ -37,8 +42,8 @@ def server_env(home: Path, logs: Path, port: int) -> dict[str, str]:
 
 
 def use_bench_server(size: str, port: int) -> Path:
-    """Point downline's settings (the environment) at the local server of a size's bench folder,
-    as server_env does for child processes. Returns the bench folder."""
+    """Replace this process's environment with server_env's for the size's bench folder, so that
+    downline's Settings read from then on use that server. Returns the bench folder."""
     work = bench_dir(size)
     env = server_env(work / "neo4j", work / "logs", port)
     os.environ.clear()
@@ -131,12 +136,14 @@ def warm_ms(
 
 
 def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (share 0.5: the median of an odd count)."""
+    """The sorted value at position share x (count - 1), rounded, not interpolated (share 0.5:
+    the median of an odd count; of an even count, one of the two middle values)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def summary_ms(values: list[float]) -> dict[str, float]:
+    """p50 (the median, interpolated for an even count), p95 (`percentile`) and the count."""
     return {
         "p50_ms": round(statistics.median(values), 1),
         "p95_ms": round(percentile(values, 0.95), 1),

@@ -9,6 +9,7 @@ for another server does not leak in.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import shutil
@@ -32,6 +33,13 @@ SIZES = {
 # The files of a data set, in the order they are loaded (each refers only to earlier ones).
 KINDS = ("distributors", "customers", "orders", "commissions")
 CLI = (sys.executable, "-m", "downline")
+
+
+def add_size_and_port(parser: argparse.ArgumentParser, port: int) -> None:
+    """--size (of SIZES, default small) and --port (default `port`), as the ingest benchmarks
+    take them."""
+    parser.add_argument("--size", default="small", choices=sorted(SIZES))
+    parser.add_argument("--port", type=int, default=port)
 
 
 def generated_data(size: str) -> Path:

@@ -14,7 +14,7 @@ from benchlib import bench_dir, machine, server_env, write_result
 from harness import (
     CLI,
     KINDS,
-    SIZES,
+    add_size_and_port,
     fresh_server,
     generated_data,
     run_measured,
@@ -22,10 +22,9 @@ from harness import (
 )
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", default="small", choices=sorted(SIZES))
-    parser.add_argument("--port", type=int, default=7699)
+    add_size_and_port(parser, port=7699)
     parser.add_argument(
         "--mode",
         default="bulk",
@@ -39,7 +38,11 @@ def main() -> None:
         help="the files to load, comma-separated (loading with and without orders gives "
         "what orders cost end to end)",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     kinds = args.kinds.split(",")
     work = bench_dir(args.size)
     data = generated_data(args.size)

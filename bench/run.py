@@ -30,8 +30,10 @@ from datetime import date
 from pathlib import Path
 
 import analytics_compare
+import analytics_report
 import dashboard_bench
 import ingest_compare
+import ingest_report
 from benchlib import RESULTS, machine, write_result
 from harness import SIZES, generated_data
 
@@ -237,8 +239,8 @@ def markdown(day: str, gathered: dict) -> str:
         entry = sizes[size]
         lines += ["", f"## {size}: {entry['distributors']:,} distributors", ""]
         for part, module in (
-            ("ingest", ingest_compare),
-            ("analytics", analytics_compare),
+            ("ingest", ingest_report),
+            ("analytics", analytics_report),
             ("dashboard", dashboard_bench),
         ):
             result = entry.get(part)
