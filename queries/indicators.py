@@ -21,6 +21,7 @@ from queries import analytics_cypher as q
 from queries.cohorts import retention
 from queries.filters import NO_FILTERS, Filters
 from queries.inequality import gini, top_share
+from queries.subtrees import Subtrees
 from queries.tree import distributors, find_root, read
 
 PARTICIPANT_KINDS = ("personal", "starter_kit")
@@ -72,7 +73,7 @@ def _share(part: float, whole: float) -> float | None:
 @dataclass(frozen=True)
 class Ratio:
     """An indicator that is sum(numerator) / sum(denominator) over distributors (parts named
-    in `_Forest.parts`), crossed past `limit`: above it, or below it when `below`."""
+    in `_Parts.columns`), crossed past `limit`: above it, or below it when `below`."""
 
     numerator: str
     denominator: str
@@ -136,15 +137,16 @@ class Inputs:
     personal: pd.DataFrame
 
     def indicators(self) -> Indicators:
-        return compute(self.frame, self.triggers, self.personal)
+        """`compute` of these inputs, from the parts `by_subtree` sums too."""
+        return _indicators(self.frame, self.personal, self._parts)
 
     def by_subtree(self, key: str, min_size: int = MIN_SUBTREE, top: int = TOP) -> pd.DataFrame:
-        """`by_subtree` of these inputs; the parts are summed once for every key asked."""
-        return self._forest.top(key, min_size, top)
+        """`by_subtree` of these inputs; the parts and subtrees are built once for every key."""
+        return self._parts.top(key, min_size, top)
 
     @cached_property
-    def _forest(self) -> _Forest:
-        return _Forest(self.frame, self.triggers)
+    def _parts(self) -> _Parts:
+        return _Parts(self.frame, self.triggers)
 
 
 def read_inputs(
@@ -186,7 +188,11 @@ def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame) -> Indicators:
     """From one row per participant (the covered distributors, with period figures), the
     commissions by earner, type and order kind, and personal purchases by day."""
-    parts = _Forest(frame, triggers).parts
+    return _indicators(frame, personal, _Parts(frame, triggers))
+
+
+def _indicators(frame: pd.DataFrame, personal: pd.DataFrame, found: _Parts) -> Indicators:
+    parts = found.columns
     totals = {name: column.sum() for name, column in parts.items()}
     earned = frame.commission_cents
     kit_buyers = frame[frame.starter_kit_cents > 0]
@@ -280,32 +286,15 @@ def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame)
     return Indicators(items, by_earner)
 
 
-class _Forest:
-    """The covered distributors as subtrees and, per distributor (in frame order), the parts
-    every ratio in `RATIOS` sums. A subtree is a pre-order interval (d is in r's subtree exactly
-    when r.pre <= d.pre <= r.post): a run of rows in pre order, so its sum is the difference of
-    two cumulative sums, for every subtree at once."""
+class _Parts:
+    """Per covered distributor (frame order), the parts every ratio in `RATIOS` sums, with the
+    subtrees to sum them over: built once, shared by the network's values and every breakdown."""
 
     def __init__(self, frame: pd.DataFrame, triggers: pd.DataFrame):
-        self.ids = frame.id.to_numpy()
-        pre = frame.pre.to_numpy()
-        self.order = np.argsort(pre, kind="stable")
-        ordered = pre[self.order]
-        self.start = np.empty(len(pre), dtype=np.intp)
-        self.start[self.order] = np.arange(len(pre))  # pre numbers are unique
-        self.end = np.empty(len(pre), dtype=np.intp)  # searched in pre order: cache-friendly
-        self.end[self.order] = np.searchsorted(
-            ordered, frame.post.to_numpy()[self.order], side="right"
-        )
-        self.sizes = self.end - self.start
-        self.parts = self._parts(frame, triggers)
+        self.subtrees = Subtrees(frame)
+        self.columns = self._columns(frame, triggers)
 
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        """Per row, the sum of `values` (frame order) over its subtree."""
-        running = np.concatenate([[0], np.cumsum(values[self.order])])
-        return running[self.end] - running[self.start]
-
-    def _parts(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
+    def _columns(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
         """Own figures, commissions received by what triggered them (`classify`), and, for
         `_by_earner`, `customer_share`: the retail share of own plus downline revenue."""
         codes, earners = pd.factorize(triggers.earner_id)  # each earner's id hashed once
@@ -321,7 +310,7 @@ class _Forest:
         bought = frame.personal_cents.to_numpy() + frame.starter_kit_cents.to_numpy()
         revenue = retail + bought
         earned = frame.commission_cents.to_numpy()
-        sub_retail, sub_revenue = self.sums(retail), self.sums(revenue)
+        sub_retail, sub_revenue = self.subtrees.sums(retail), self.subtrees.sums(revenue)
         customer_share = np.divide(
             sub_retail, sub_revenue, out=np.zeros(len(frame)), where=sub_revenue > 0
         )
@@ -345,29 +334,13 @@ class _Forest:
         return parts
 
     def top(self, key: str, min_size: int, top: int) -> pd.DataFrame:
+        """`by_subtree` from these parts."""
         if key not in RATIOS:
             raise NotBySubtree(NOT_BY_SUBTREE.get(key, f"There is no indicator {key}."))
         ratio = RATIOS[key]
-        part = self.sums(self.parts[ratio.numerator])
-        whole = self.sums(self.parts[ratio.denominator])
-        keep = (self.sizes >= min_size) & (whole != 0)
-        value = part[keep] / whole[keep]
-        past = ratio.past(value)
-        found = pd.DataFrame(
-            {
-                "root": self.ids[keep],
-                "distributors": self.sizes[keep],
-                "value": value,
-                "crossed": past > 0,
-                "past": past,
-            }
-        )
-        if len(found) > top > 0:  # only the rows that can make the top `top` need a full sort
-            found = found[past >= np.partition(past, len(past) - top)[len(past) - top]]
-        found = found.sort_values(
-            ["past", "distributors", "root"], ascending=[False, False, True], kind="stable"
-        )
-        return found.head(top).drop(columns="past").reset_index(drop=True)
+        numerator, denominator = self.columns[ratio.numerator], self.columns[ratio.denominator]
+        found = self.subtrees.furthest(numerator, denominator, ratio.past, min_size, top)
+        return found.assign(crossed=found.past > 0).drop(columns="past")
 
 
 def by_subtree(
@@ -382,7 +355,7 @@ def by_subtree(
     threshold in the crossing direction first (ties: the larger subtree, then the root's id),
     as root, distributors, value, crossed. Subtrees with nothing to judge by (a zero
     denominator) are left out; an indicator that is not in `RATIOS` raises `NotBySubtree`."""
-    return _Forest(frame, triggers).top(key, min_size, top)
+    return _Parts(frame, triggers).top(key, min_size, top)
 
 
 def _by_earner(frame: pd.DataFrame, parts: dict[str, np.ndarray]) -> pd.DataFrame:
