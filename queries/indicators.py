@@ -1,10 +1,11 @@
-"""Compliance indicators: the lines regulators drew, computed from the data (`downline
-indicators`). Each says its value, its threshold, whether the network crosses it, and its
-source (docs/indicators.md). They are findings to quote, never a verdict of illegality.
+"""Compliance indicators (`downline indicators`): the lines regulators and researchers drew,
+computed over the distributors the filters cover. Each reports its value, its threshold, whether
+the value crosses it, and its source: findings to quote, never a verdict of illegality.
 
-Most are ratios of two sums over distributors (`RATIOS`): the same definition gives the network's
-value and, summed over pre-order intervals, every subtree's (`by_subtree`), so a subtree that
-drives an indicator can be named.
+`CATALOGUE` has one row per indicator, as docs/indicators.md has (a unit test holds them
+together). Most are ratios of two sums over distributors: the same sums give the value over all
+the covered distributors and, over pre-order intervals (`queries.subtrees`), every subtree's
+(`by_subtree`), so a subtree that drives an indicator can be named.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ TOP = 20
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator as reported; without a value it is never crossed."""
+
     key: str
     name: str
     value: float | None  # None: no data to judge by
@@ -47,6 +50,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Indicators:
+    """The indicators in catalogue order, and one row per earner (`--by-earner`)."""
+
     items: list[Indicator]
     by_earner: pd.DataFrame
 
@@ -54,7 +59,8 @@ class Indicators:
         return pd.DataFrame([i.__dict__ for i in self.items])
 
     def summary(self) -> list[str]:
-        """Sentences an investigator can quote: which thresholds are crossed, with numbers."""
+        """Sentences an investigator can quote: each threshold crossed, with its numbers and
+        source; one sentence saying so when none is."""
         crossed = [i for i in self.items if i.crossed]
         if not crossed:
             return ["No threshold below is crossed by this data."]
@@ -279,13 +285,15 @@ NOT_BY_SUBTREE = MappingProxyType({s.key: s.not_by_subtree for s in CATALOGUE if
 
 
 class NotBySubtree(DownlineError):
-    """An indicator that is not a ratio of sums over distributors."""
+    """A breakdown by subtree asked of an indicator that is not a ratio of sums over
+    distributors, or of a key that is no indicator; the message says which, and why."""
 
 
 @dataclass(frozen=True)
 class Inputs:
     """What the indicators are computed from, read once: the covered distributors with their
-    period figures, their commissions by trigger, and their personal purchases by day."""
+    period figures, their commissions by type and order kind, and their personal purchases by
+    day. The parts and subtrees are built on first use, for `indicators()` and every key."""
 
     frame: pd.DataFrame
     triggers: pd.DataFrame
@@ -307,6 +315,8 @@ class Inputs:
 def read_inputs(
     driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
 ) -> Inputs:
+    """The distributors `filters` cover (in `root`'s subtree, or all), then the period's
+    commissions and personal purchases, kept to those distributors."""
     frame = distributors(driver, database, filters, find_root(driver, database, root))
     params = filters.params()
     triggers = read(driver, database, q.COMMISSIONS_BY_TRIGGER, **params)
@@ -325,14 +335,16 @@ def indicators(
 def indicators_with_subtrees(
     driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
 ) -> tuple[Indicators, dict[str, pd.DataFrame]]:
-    """The indicators and each ratio indicator's breakdown by subtree, from one read."""
+    """The indicators and each ratio's breakdown by subtree (`MIN_SUBTREE`, `TOP`), from one
+    read and one build of the subtrees: all the Indicators page shows."""
     inputs = read_inputs(driver, database, root, filters)
     return inputs.indicators(), {key: inputs.by_subtree(key) for key in RATIOS}
 
 
 def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row of commissions by (type, order kind): retail-tied, participant-tied (retail wins
-    where both apply; neither: other), and paid for recruitment."""
+    """Three masks over the rows of commissions by (type, order kind): retail-tied;
+    participant-tied (retail wins where both apply; rows in neither are other); paid for
+    recruitment (type recruitment or a starter kit, overlapping the other two)."""
     kind = triggers.order_kind
     retail = ((triggers.type == "retail_margin") | (kind == "retail")).to_numpy()
     participant = ((triggers.type == "recruitment") | kind.isin(PARTICIPANT_KINDS)).to_numpy()
@@ -341,12 +353,14 @@ def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame) -> Indicators:
-    """From one row per participant (the covered distributors, with period figures), the
-    commissions by earner, type and order kind, and personal purchases by day."""
+    """The indicators, in catalogue order, and the per-earner table, from one row per covered
+    distributor (period figures and pre-order numbers), their commissions by earner, type and
+    order kind, and their personal purchases by day."""
     return _indicators(frame, personal, _Parts(frame, triggers))
 
 
 def _indicators(frame: pd.DataFrame, personal: pd.DataFrame, parts: _Parts) -> Indicators:
+    """`compute` from parts already built, so `Inputs` shares them with `by_subtree`."""
     totals = {name: column.sum() for name, column in parts.columns.items()}
     by_earner = _by_earner(frame, parts.columns)
     figures = Figures(frame, personal, totals, by_earner)
@@ -362,8 +376,9 @@ class _Parts:
         self.columns = self._columns(frame, triggers)
 
     def _columns(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
-        """Own figures, commissions received by what triggered them (`classify`), and, for
-        `_by_earner`, `customer_share`: the retail share of own plus downline revenue."""
+        """Own figures; commissions received, by what triggered them (`classify`) and in all;
+        the 0/1 conditions the participant ratios count; and `customer_share`, the retail
+        share of own plus downline revenue, with the pay of those at 50 % or less."""
         codes, earners = pd.factorize(triggers.earner_id)  # each earner's id hashed once
         at = pd.Index(frame.id).get_indexer(earners)[codes]  # row in frame, -1 if not covered
         retail_tied, participant_tied, recruiting = classify(triggers)
@@ -426,8 +441,10 @@ def by_subtree(
 
 
 def _by_earner(frame: pd.DataFrame, parts: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Per earner: commissions, their retail and recruitment shares, the share of own plus
-    downline revenue from outside customers, and whether they earned less than they bought."""
+    """One row per earner (commissions above zero), the largest first: commissions,
+    `customer_share` (the retail share of own plus downline revenue), `net_loss` (earned less
+    than own purchases and starter kits), and the retail-tied and recruitment shares of the
+    commissions."""
     earners = (frame.commission_cents > 0).to_numpy()
     commissions = frame.commission_cents.to_numpy()[earners]
     out = pd.DataFrame(

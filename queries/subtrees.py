@@ -15,8 +15,8 @@ import pandas as pd
 
 
 class Subtrees:
-    """One subtree per row of a frame with unique `id` and `pre` and a `post`, in frame order:
-    the row itself and the rows in its interval."""
+    """One subtree per row of a frame with `id`, unique `pre` and `post`, in frame order: the
+    row itself and the rows in its interval."""
 
     def __init__(self, frame: pd.DataFrame):
         self.ids = frame.id.to_numpy()
