@@ -1,16 +1,19 @@
-"""Compliance indicators: the lines regulators drew, computed from the data (`downline
-indicators`). Each says its value, its threshold, whether the network crosses it, and its
-source (docs/indicators.md). They are findings to quote, never a verdict of illegality.
+"""Compliance indicators (`downline indicators`): the lines regulators and researchers drew,
+computed over the distributors the filters cover. Each reports its value, its threshold, whether
+the value crosses it, and its source: findings to quote, never a verdict of illegality.
 
-Most are ratios of two sums over distributors (`RATIOS`): the same definition gives the network's
-value and, summed over pre-order intervals, every subtree's (`by_subtree`), so a subtree that
-drives an indicator can be named.
+`CATALOGUE` has one row per indicator, as docs/indicators.md has (a unit test holds them
+together). Most are ratios of two sums over distributors: the same sums give the value over all
+the covered distributors and, over pre-order intervals (`queries.subtrees`), every subtree's
+(`by_subtree`), so a subtree that drives an indicator can be named.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 import neo4j
 import numpy as np
@@ -21,17 +24,21 @@ from queries import analytics_cypher as q
 from queries.cohorts import retention
 from queries.filters import NO_FILTERS, Filters
 from queries.inequality import gini, top_share
+from queries.subtrees import Subtrees
 from queries.tree import distributors, find_root, read
 
 PARTICIPANT_KINDS = ("personal", "starter_kit")
 END_OF_PERIOD_DAYS = 5
 THOUSAND = 100_000  # cents
+EVEN_SPREAD = END_OF_PERIOD_DAYS / 30.44  # the share of purchases in those days if spread evenly
 MIN_SUBTREE = 10  # distributors: smaller subtrees say little about a ratio
 TOP = 20
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator as reported; without a value it is never crossed."""
+
     key: str
     name: str
     value: float | None  # None: no data to judge by
@@ -43,6 +50,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Indicators:
+    """The indicators in catalogue order, and one row per earner (`--by-earner`)."""
+
     items: list[Indicator]
     by_earner: pd.DataFrame
 
@@ -50,7 +59,8 @@ class Indicators:
         return pd.DataFrame([i.__dict__ for i in self.items])
 
     def summary(self) -> list[str]:
-        """Sentences an investigator can quote: which thresholds are crossed, with numbers."""
+        """Sentences an investigator can quote: each threshold crossed, with its numbers and
+        source; one sentence saying so when none is."""
         crossed = [i for i in self.items if i.crossed]
         if not crossed:
             return ["No threshold below is crossed by this data."]
@@ -70,86 +80,243 @@ def _share(part: float, whole: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class Ratio:
-    """An indicator that is sum(numerator) / sum(denominator) over distributors (parts named
-    in `_Forest.parts`), crossed past `limit`: above it, or below it when `below`."""
+class Line:
+    """Where an indicator crosses its threshold: past `limit`, above it or, when `below`, below
+    it; reaching the limit counts when `at`."""
+
+    limit: float
+    below: bool = False
+    at: bool = False
+
+    def past(self, value):
+        """How far past the limit in the crossing direction (a number or an array)."""
+        return self.limit - value if self.below else value - self.limit
+
+    def crosses(self, past):
+        """Whether a distance from `past` (a number or an array) is across the line."""
+        return past >= 0 if self.at else past > 0
+
+    def crossed(self, value: float | None) -> bool:
+        """None (nothing to judge by) never crosses."""
+        return value is not None and bool(self.crosses(self.past(value)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ratio(Line):
+    """A line on sum(numerator) / sum(denominator) over distributors (parts named in
+    `_Parts.columns`): the same sums give the network's value and every subtree's."""
 
     numerator: str
     denominator: str
-    limit: float
-    below: bool = False
 
-    def past(self, value):
-        """How far past the limit in the crossing direction (positive: crossed)."""
-        return self.limit - value if self.below else value - self.limit
-
-    def crossed(self, value: float | None) -> bool:
-        return value is not None and bool(self.past(value) > 0)
+    def of(self, totals: dict[str, float]) -> float | None:
+        return _share(totals[self.numerator], totals[self.denominator])
 
 
-# Every indicator, in the order reported.
-NAMES = {
-    "retail_reward_share": "Rewards tied to retail sales to outside customers",
-    "end_user_sales_share": "Sales to end users outside the network",
-    "low_customer_share_pay": "Commissions paid to earners whose own and downline revenue is "
-    "at most 50 % from outside customers",
-    "recruitment_payout_share": "Payouts for recruitment (type recruitment or paid on "
-    "starter kits)",
-    "net_loss_rate": "Participants whose commissions are below their own purchases and "
-    "starter kits",
-    "zero_earner_share": "Participants earning nothing",
-    "small_earner_share": "Participants earning at most 1,000 in the period",
-    "top_1_percent_share": "Commissions taken by the top 1 % of earners",
-    "retention_12_months": "Distributors still active 12 months after joining",
-    "end_of_period_buying": f"Personal purchases in the last {END_OF_PERIOD_DAYS} days of a month",
-}
-RATIOS = {
-    "retail_reward_share": Ratio("retail_tied", "tied", 2 / 3, below=True),
-    "end_user_sales_share": Ratio("retail_cents", "revenue_cents", 0.8, below=True),
-    "low_customer_share_pay": Ratio("low_customer_pay", "earned", 0.5),
-    "recruitment_payout_share": Ratio("recruiting", "commissions", 0.5),
-    "net_loss_rate": Ratio("net_loss", "participants", 0.5),
-    "zero_earner_share": Ratio("zero", "participants", 0.5),
-    "small_earner_share": Ratio("small", "participants", 0.5),
-}
-NOT_BY_SUBTREE = {
-    "top_1_percent_share": "The top 1 % share ranks earners against each other, so it is not "
-    "a sum over distributors and cannot be broken down by subtree.",
-    "retention_12_months": "Retention is judged per join cohort, not summed over distributors, "
-    "so it is not broken down by subtree; `downline cohorts` breaks it down by join month.",
-    "end_of_period_buying": "End-of-period buying counts purchases by day of the month, which the "
-    "per-distributor figures do not hold, so it is not broken down by subtree.",
-}
+@dataclass(frozen=True)
+class Figures:
+    """What the indicators are taken from, once per call: the covered distributors, their
+    personal purchases by day, each part summed over them all, and the per-earner table."""
+
+    frame: pd.DataFrame
+    personal: pd.DataFrame
+    totals: dict[str, float]
+    by_earner: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One indicator, in a row of `CATALOGUE`: what is reported of it (key, name, threshold,
+    source), the `line` it crosses, and its value: a `Ratio` of sums over distributors (so also
+    by subtree), or otherwise a `measure` of the figures and why it is `not_by_subtree`.
+    `detail` adds a figure to quote with it."""
+
+    key: str
+    name: str
+    threshold: str
+    source: str
+    line: Line
+    measure: Callable[[Figures], float | None] | None = None
+    not_by_subtree: str = ""
+    detail: Callable[[Figures], str] | None = None
+
+    def __post_init__(self):
+        ratio = self.ratio is not None
+        if ratio == (self.measure is not None) or ratio == bool(self.not_by_subtree):
+            raise ValueError(f"{self.key}: a Ratio, or else a measure and why not by subtree")
+
+    @property
+    def ratio(self) -> Ratio | None:
+        return self.line if isinstance(self.line, Ratio) else None
+
+    def report(self, figures: Figures) -> Indicator:
+        ratio = self.ratio
+        value = ratio.of(figures.totals) if ratio is not None else self.measure(figures)
+        detail = self.detail(figures) if self.detail else ""
+        crossed = self.line.crossed(value)
+        return Indicator(self.key, self.name, value, self.threshold, crossed, self.source, detail)
+
+
+def _participant_tied(figures: Figures) -> str:
+    share = _share(figures.totals["participant_tied"], figures.totals["tied"])
+    return f"rewards on participants' own purchases and starter kits: {_pct(share)}"
+
+
+def _low_share_earners(figures: Figures) -> str:
+    earners = figures.by_earner
+    return f"{int((earners.customer_share <= 0.5).sum())} of {len(earners)} earners"
+
+
+def _kit_lost(figures: Figures) -> str:
+    kit = figures.frame[figures.frame.starter_kit_cents > 0]
+    lost = _share((kit.commission_cents < kit.starter_kit_cents).sum(), len(kit))
+    return f"starter-kit buyers who never recouped the kit: {_pct(lost)}"
+
+
+def _top_1(figures: Figures) -> float | None:
+    earned = figures.frame.commission_cents
+    return top_share(earned, 0.01) if len(earned) and earned.sum() else None
+
+
+def _gini(figures: Figures) -> str:
+    return f"Gini {gini(figures.frame.commission_cents):.3f}"
+
+
+def _retention(figures: Figures) -> float | None:
+    return retention(figures.frame, 12)
+
+
+def _end_of_period(figures: Figures) -> float | None:
+    personal = figures.personal
+    late = personal.day > (personal.month_end.map(lambda d: d.day) - END_OF_PERIOD_DAYS)
+    return _share(personal[late].cents.sum(), personal.cents.sum())
+
+
+# Every indicator, in the order reported; docs/indicators.md has a row for each.
+CATALOGUE = (
+    Spec(
+        "retail_reward_share",
+        "Rewards tied to retail sales to outside customers",
+        "at least 2/3",
+        "FTC v. Herbalife International, stipulated order (2016)",
+        Ratio(2 / 3, below=True, numerator="retail_tied", denominator="tied"),
+        detail=_participant_tied,
+    ),
+    Spec(
+        "end_user_sales_share",
+        "Sales to end users outside the network",
+        "at least 80 %",
+        "FTC v. Herbalife International, stipulated order (2016)",
+        Ratio(0.8, below=True, numerator="retail_cents", denominator="revenue_cents"),
+    ),
+    Spec(
+        "low_customer_share_pay",
+        "Commissions paid to earners whose own and downline revenue is at most 50 % from "
+        "outside customers",
+        "no pay unless more than 50 % (crossed when most pay goes there)",
+        "FTC v. Vemma Nutrition, final order (2016)",
+        Ratio(0.5, numerator="low_customer_pay", denominator="earned"),
+        detail=_low_share_earners,
+    ),
+    Spec(
+        "recruitment_payout_share",
+        "Payouts for recruitment (type recruitment or paid on starter kits)",
+        "more than 50 % (Fortune Hi-Tech Marketing: over 81 %)",
+        "In re Koscot Interplanetary (1975); FTC v. Fortune Hi-Tech Marketing (2013-2014)",
+        Ratio(0.5, numerator="recruiting", denominator="commissions"),
+    ),
+    Spec(
+        "net_loss_rate",
+        "Participants whose commissions are below their own purchases and starter kits",
+        "more than 50 % (Fortune Hi-Tech Marketing: over 98 %)",
+        "FTC v. Fortune Hi-Tech Marketing (2013-2014)",
+        Ratio(0.5, numerator="net_loss", denominator="participants"),
+        detail=_kit_lost,
+    ),
+    Spec(
+        "zero_earner_share",
+        "Participants earning nothing",
+        "more than 50 %",
+        "FTC staff report on MLM income disclosure statements (2024)",
+        Ratio(0.5, numerator="zero", denominator="participants"),
+    ),
+    Spec(
+        "small_earner_share",
+        "Participants earning at most 1,000 in the period",
+        "more than 50 % (ask a 12-month period)",
+        "FTC staff report on MLM income disclosure statements (2024)",
+        Ratio(0.5, numerator="small", denominator="participants"),
+    ),
+    Spec(
+        "top_1_percent_share",
+        "Commissions taken by the top 1 % of earners",
+        "about half or more (Amway, Nu Skin, Herbalife: about 54 %)",
+        "Brooks, Fitzpatrick & Craig (2012)",
+        Line(0.5, at=True),
+        _top_1,
+        "The top 1 % share ranks earners against each other, so it is not a sum over "
+        "distributors and cannot be broken down by subtree.",
+        _gini,
+    ),
+    Spec(
+        "retention_12_months",
+        "Distributors still active 12 months after joining",
+        "below 40 % (annual attrition of 60-80 % is typical)",
+        "industry consultants (ServiceQuest); Herbalife 10-K filings",
+        Line(0.4, below=True),
+        _retention,
+        "Retention is judged per join cohort, not summed over distributors, so it is not broken "
+        "down by subtree; `downline cohorts` breaks it down by join month.",
+    ),
+    Spec(
+        "end_of_period_buying",
+        f"Personal purchases in the last {END_OF_PERIOD_DAYS} days of a month",
+        f"at least twice the even spread ({_pct(2 * EVEN_SPREAD)})",
+        "FTC Business Guidance Concerning Multi-Level Marketing (2018); Herbalife order (2016)",
+        Line(2 * EVEN_SPREAD, at=True),
+        _end_of_period,
+        "End-of-period buying counts purchases by day of the month, which the per-distributor "
+        "figures do not hold, so it is not broken down by subtree.",
+    ),
+)
+# Views of the catalogue by key: the ratios, and why each of the others is not by subtree.
+RATIOS = MappingProxyType({s.key: s.ratio for s in CATALOGUE if s.ratio is not None})
+NOT_BY_SUBTREE = MappingProxyType({s.key: s.not_by_subtree for s in CATALOGUE if s.ratio is None})
 
 
 class NotBySubtree(DownlineError):
-    """An indicator that is not a ratio of sums over distributors."""
+    """A breakdown by subtree asked of an indicator that is not a ratio of sums over
+    distributors, or of a key that is no indicator; the message says which, and why."""
 
 
 @dataclass(frozen=True)
 class Inputs:
     """What the indicators are computed from, read once: the covered distributors with their
-    period figures, their commissions by trigger, and their personal purchases by day."""
+    period figures, their commissions by type and order kind, and their personal purchases by
+    day. The parts and subtrees are built on first use, for `indicators()` and every key."""
 
     frame: pd.DataFrame
     triggers: pd.DataFrame
     personal: pd.DataFrame
 
     def indicators(self) -> Indicators:
-        return compute(self.frame, self.triggers, self.personal)
+        """`compute` of these inputs, from the parts `by_subtree` sums too."""
+        return _indicators(self.frame, self.personal, self._parts)
 
     def by_subtree(self, key: str, min_size: int = MIN_SUBTREE, top: int = TOP) -> pd.DataFrame:
-        """`by_subtree` of these inputs; the parts are summed once for every key asked."""
-        return self._forest.top(key, min_size, top)
+        """`by_subtree` of these inputs; the parts and subtrees are built once for every key."""
+        return self._parts.top(key, min_size, top)
 
     @cached_property
-    def _forest(self) -> _Forest:
-        return _Forest(self.frame, self.triggers)
+    def _parts(self) -> _Parts:
+        return _Parts(self.frame, self.triggers)
 
 
 def read_inputs(
     driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
 ) -> Inputs:
+    """The distributors `filters` cover (in `root`'s subtree, or all), then the period's
+    commissions and personal purchases, kept to those distributors."""
     frame = distributors(driver, database, filters, find_root(driver, database, root))
     params = filters.params()
     triggers = read(driver, database, q.COMMISSIONS_BY_TRIGGER, **params)
@@ -168,14 +335,16 @@ def indicators(
 def indicators_with_subtrees(
     driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
 ) -> tuple[Indicators, dict[str, pd.DataFrame]]:
-    """The indicators and each ratio indicator's breakdown by subtree, from one read."""
+    """The indicators and each ratio's breakdown by subtree (`MIN_SUBTREE`, `TOP`), from one
+    read and one build of the subtrees: all the Indicators page shows."""
     inputs = read_inputs(driver, database, root, filters)
     return inputs.indicators(), {key: inputs.by_subtree(key) for key in RATIOS}
 
 
 def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row of commissions by (type, order kind): retail-tied, participant-tied (retail wins
-    where both apply; neither: other), and paid for recruitment."""
+    """Three masks over the rows of commissions by (type, order kind): retail-tied;
+    participant-tied (retail wins where both apply; rows in neither are other); paid for
+    recruitment (type recruitment or a starter kit, overlapping the other two)."""
     kind = triggers.order_kind
     retail = ((triggers.type == "retail_margin") | (kind == "retail")).to_numpy()
     participant = ((triggers.type == "recruitment") | kind.isin(PARTICIPANT_KINDS)).to_numpy()
@@ -184,130 +353,32 @@ def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame) -> Indicators:
-    """From one row per participant (the covered distributors, with period figures), the
-    commissions by earner, type and order kind, and personal purchases by day."""
-    parts = _Forest(frame, triggers).parts
-    totals = {name: column.sum() for name, column in parts.items()}
-    earned = frame.commission_cents
-    kit_buyers = frame[frame.starter_kit_cents > 0]
-    by_earner = _by_earner(frame, parts)
-    days = personal.day > (personal.month_end.map(lambda d: d.day) - END_OF_PERIOD_DAYS)
-    expected_end = END_OF_PERIOD_DAYS / 30.44
-    cohort_keep = retention(frame, 12)
-    values = {
-        key: _share(totals[ratio.numerator], totals[ratio.denominator])
-        for key, ratio in RATIOS.items()
-    }
-
-    def item(key, value, threshold, crossed, source, detail=""):
-        return Indicator(
-            key, NAMES[key], value, threshold, bool(value is not None and crossed), source, detail
-        )
-
-    def ratio_item(key, threshold, source, detail=""):
-        value = values[key]
-        return item(key, value, threshold, RATIOS[key].crossed(value), source, detail)
-
-    kit_lost = _share(
-        (kit_buyers.commission_cents < kit_buyers.starter_kit_cents).sum(), len(kit_buyers)
-    )
-    top1 = top_share(earned, 0.01) if len(frame) and earned.sum() else None
-    end_buying = _share(personal[days].cents.sum(), personal.cents.sum())
-    herbalife = "FTC v. Herbalife International, stipulated order (2016)"
-    items = [
-        ratio_item(
-            "retail_reward_share",
-            "at least 2/3",
-            herbalife,
-            "rewards on participants' own purchases and starter kits: "
-            + _pct(_share(totals["participant_tied"], totals["tied"])),
-        ),
-        ratio_item(
-            "end_user_sales_share",
-            "at least 80 %",
-            herbalife,
-        ),
-        ratio_item(
-            "low_customer_share_pay",
-            "no pay unless more than 50 % (crossed when most pay goes there)",
-            "FTC v. Vemma Nutrition, final order (2016)",
-            f"{int((by_earner.customer_share <= 0.5).sum())} of {len(by_earner)} earners",
-        ),
-        ratio_item(
-            "recruitment_payout_share",
-            "more than 50 % (Fortune Hi-Tech Marketing: over 81 %)",
-            "In re Koscot Interplanetary (1975); FTC v. Fortune Hi-Tech Marketing (2013-2014)",
-        ),
-        ratio_item(
-            "net_loss_rate",
-            "more than 50 % (Fortune Hi-Tech Marketing: over 98 %)",
-            "FTC v. Fortune Hi-Tech Marketing (2013-2014)",
-            f"starter-kit buyers who never recouped the kit: {_pct(kit_lost)}",
-        ),
-        ratio_item(
-            "zero_earner_share",
-            "more than 50 %",
-            "FTC staff report on MLM income disclosure statements (2024)",
-        ),
-        ratio_item(
-            "small_earner_share",
-            "more than 50 % (ask a 12-month period)",
-            "FTC staff report on MLM income disclosure statements (2024)",
-        ),
-        item(
-            "top_1_percent_share",
-            top1,
-            "about half or more (Amway, Nu Skin, Herbalife: about 54 %)",
-            top1 is not None and top1 >= 0.5,
-            "Brooks, Fitzpatrick & Craig (2012)",
-            f"Gini {gini(earned):.3f}",
-        ),
-        item(
-            "retention_12_months",
-            cohort_keep,
-            "below 40 % (annual attrition of 60-80 % is typical)",
-            cohort_keep is not None and cohort_keep < 0.4,
-            "industry consultants (ServiceQuest); Herbalife 10-K filings",
-        ),
-        item(
-            "end_of_period_buying",
-            end_buying,
-            f"at least twice the even spread ({_pct(2 * expected_end)})",
-            end_buying is not None and end_buying >= 2 * expected_end,
-            "FTC Business Guidance Concerning Multi-Level Marketing (2018); Herbalife order (2016)",
-        ),
-    ]
-    return Indicators(items, by_earner)
+    """The indicators, in catalogue order, and the per-earner table, from one row per covered
+    distributor (period figures and pre-order numbers), their commissions by earner, type and
+    order kind, and their personal purchases by day."""
+    return _indicators(frame, personal, _Parts(frame, triggers))
 
 
-class _Forest:
-    """The covered distributors as subtrees and, per distributor (in frame order), the parts
-    every ratio in `RATIOS` sums. A subtree is a pre-order interval (d is in r's subtree exactly
-    when r.pre <= d.pre <= r.post): a run of rows in pre order, so its sum is the difference of
-    two cumulative sums, for every subtree at once."""
+def _indicators(frame: pd.DataFrame, personal: pd.DataFrame, parts: _Parts) -> Indicators:
+    """`compute` from parts already built, so `Inputs` shares them with `by_subtree`."""
+    totals = {name: column.sum() for name, column in parts.columns.items()}
+    by_earner = _by_earner(frame, parts.columns)
+    figures = Figures(frame, personal, totals, by_earner)
+    return Indicators([spec.report(figures) for spec in CATALOGUE], by_earner)
+
+
+class _Parts:
+    """Per covered distributor (frame order), the parts every ratio in `RATIOS` sums, with the
+    subtrees to sum them over: built once, shared by the network's values and every breakdown."""
 
     def __init__(self, frame: pd.DataFrame, triggers: pd.DataFrame):
-        self.ids = frame.id.to_numpy()
-        pre = frame.pre.to_numpy()
-        self.order = np.argsort(pre, kind="stable")
-        ordered = pre[self.order]
-        self.start = np.empty(len(pre), dtype=np.intp)
-        self.start[self.order] = np.arange(len(pre))  # pre numbers are unique
-        self.end = np.empty(len(pre), dtype=np.intp)  # searched in pre order: cache-friendly
-        self.end[self.order] = np.searchsorted(
-            ordered, frame.post.to_numpy()[self.order], side="right"
-        )
-        self.sizes = self.end - self.start
-        self.parts = self._parts(frame, triggers)
+        self.subtrees = Subtrees(frame)
+        self.columns = self._columns(frame, triggers)
 
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        """Per row, the sum of `values` (frame order) over its subtree."""
-        running = np.concatenate([[0], np.cumsum(values[self.order])])
-        return running[self.end] - running[self.start]
-
-    def _parts(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
-        """Own figures, commissions received by what triggered them (`classify`), and, for
-        `_by_earner`, `customer_share`: the retail share of own plus downline revenue."""
+    def _columns(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Own figures; commissions received, by what triggered them (`classify`) and in all;
+        the 0/1 conditions the participant ratios count; and `customer_share`, the retail
+        share of own plus downline revenue, with the pay of those at 50 % or less."""
         codes, earners = pd.factorize(triggers.earner_id)  # each earner's id hashed once
         at = pd.Index(frame.id).get_indexer(earners)[codes]  # row in frame, -1 if not covered
         retail_tied, participant_tied, recruiting = classify(triggers)
@@ -321,7 +392,7 @@ class _Forest:
         bought = frame.personal_cents.to_numpy() + frame.starter_kit_cents.to_numpy()
         revenue = retail + bought
         earned = frame.commission_cents.to_numpy()
-        sub_retail, sub_revenue = self.sums(retail), self.sums(revenue)
+        sub_retail, sub_revenue = self.subtrees.sums(retail), self.subtrees.sums(revenue)
         customer_share = np.divide(
             sub_retail, sub_revenue, out=np.zeros(len(frame)), where=sub_revenue > 0
         )
@@ -345,29 +416,13 @@ class _Forest:
         return parts
 
     def top(self, key: str, min_size: int, top: int) -> pd.DataFrame:
+        """`by_subtree` from these parts."""
         if key not in RATIOS:
             raise NotBySubtree(NOT_BY_SUBTREE.get(key, f"There is no indicator {key}."))
         ratio = RATIOS[key]
-        part = self.sums(self.parts[ratio.numerator])
-        whole = self.sums(self.parts[ratio.denominator])
-        keep = (self.sizes >= min_size) & (whole != 0)
-        value = part[keep] / whole[keep]
-        past = ratio.past(value)
-        found = pd.DataFrame(
-            {
-                "root": self.ids[keep],
-                "distributors": self.sizes[keep],
-                "value": value,
-                "crossed": past > 0,
-                "past": past,
-            }
-        )
-        if len(found) > top > 0:  # only the rows that can make the top `top` need a full sort
-            found = found[past >= np.partition(past, len(past) - top)[len(past) - top]]
-        found = found.sort_values(
-            ["past", "distributors", "root"], ascending=[False, False, True], kind="stable"
-        )
-        return found.head(top).drop(columns="past").reset_index(drop=True)
+        numerator, denominator = self.columns[ratio.numerator], self.columns[ratio.denominator]
+        found = self.subtrees.furthest(numerator, denominator, ratio.past, min_size, top)
+        return found.assign(crossed=ratio.crosses(found.past)).drop(columns="past")
 
 
 def by_subtree(
@@ -382,12 +437,14 @@ def by_subtree(
     threshold in the crossing direction first (ties: the larger subtree, then the root's id),
     as root, distributors, value, crossed. Subtrees with nothing to judge by (a zero
     denominator) are left out; an indicator that is not in `RATIOS` raises `NotBySubtree`."""
-    return _Forest(frame, triggers).top(key, min_size, top)
+    return _Parts(frame, triggers).top(key, min_size, top)
 
 
 def _by_earner(frame: pd.DataFrame, parts: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Per earner: commissions, their retail and recruitment shares, the share of own plus
-    downline revenue from outside customers, and whether they earned less than they bought."""
+    """One row per earner (commissions above zero), the largest first: commissions,
+    `customer_share` (the retail share of own plus downline revenue), `net_loss` (earned less
+    than own purchases and starter kits), and the retail-tied and recruitment shares of the
+    commissions."""
     earners = (frame.commission_cents > 0).to_numpy()
     commissions = frame.commission_cents.to_numpy()[earners]
     out = pd.DataFrame(

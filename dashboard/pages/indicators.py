@@ -13,8 +13,8 @@ from dashboard.data import view, warm
 from dashboard.filters import filter_bar, filter_inputs, read_filters, register_root_search
 from dashboard.ui import grid, guarded, loading, percent, register_export, rows, status
 from queries.indicators import (
+    CATALOGUE,
     MIN_SUBTREE,
-    NAMES,
     NOT_BY_SUBTREE,
     RATIOS,
     Indicator,
@@ -48,7 +48,7 @@ def layout(root: str | None = None, **_query) -> html.Div:
             html.H2("Subtrees that cross it most"),
             dcc.Dropdown(
                 id="indicators-pick",
-                options=[{"label": name, "value": key} for key, name in NAMES.items()],
+                options=[{"label": spec.name, "value": spec.key} for spec in CATALOGUE],
                 value=next(iter(RATIOS)),
                 clearable=False,
                 className="indicator-picker",
