@@ -25,7 +25,7 @@ import numpy as np
 from downline.forest import DOWNLINE_FIELDS, downline_sums, number_forest
 from ingest.formats import ORDER_KINDS, BadValue
 from ingest.genealogy import check_tree
-from ingest.load import LoadOptions
+from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import References
 from ingest.report import FileReport, RejectWriter

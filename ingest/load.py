@@ -9,28 +9,17 @@ stored, are rejected then. Memory is bounded by the batch size plus what pass 1 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import neo4j
 
 from ingest import cypher
 from ingest.genealogy import check_tree
+from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import References
 from ingest.report import FileReport, RejectWriter
 from ingest.scan import record_of, scan_file
 from ingest.writer import BackgroundWriter
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    batch_size: int
-    latest: date  # the last acceptable date: today plus the tolerance
-    as_of: date  # the date recorded for sponsor changes
-    rejects_dir: Path | None  # None: beside each input file
-    writers: int = 2  # concurrent write transactions
 
 
 def _fmt(value) -> str:
