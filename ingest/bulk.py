@@ -1,7 +1,7 @@
 """Validated rows staged as input files for Neo4j's offline bulk importer (first loads only).
 
 The checks and reject reasons are those of the transactional path (ingest.load) for a database
-that holds nothing yet: the same pass 1 for distributors and its tree checks, references
+that holds nothing yet: the same distributor pass (ingest.verdicts) and tree checks, references
 resolved against what this run accepted, duplicates found by id hash. Customers, orders and
 commissions are read once: accepted rows are staged as they come, and the rare duplicates
 found at the end of a file are taken out of the staged files again. Derived values (depth,
@@ -23,13 +23,13 @@ import numpy as np
 
 from downline.forest import DOWNLINE_FIELDS, downline_sums, number_forest
 from ingest.formats import ORDER_KINDS, BadValue
-from ingest.genealogy import check_tree
 from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import References
 from ingest.report import FileReport, RejectWriter
-from ingest.scan import Duplicates, find_duplicates, record_of, scan_file, width_problem
+from ingest.scan import Duplicates, find_duplicates, record_of, width_problem
 from ingest.stage import DISTRIBUTOR_BASE, FILES_OF_KIND, Stage
+from ingest.verdicts import Verdicts
 
 PARTIAL = "Distributor.partial"  # distributors before their derived values are known
 
@@ -73,43 +73,35 @@ class BulkStager:
     # --- distributors --------------------------------------------------------------------
 
     def _distributors(self, csv_file: CsvFile, report: FileReport, rejects) -> None:
-        scan = scan_file(csv_file, report, self.options.latest)
-        tree_rejects = check_tree(
-            scan.sponsors,
-            {d: p for d, (p, _) in scan.placements.items() if p is not None},
-            {},
-            scan.rejected_ids,
-        )
-        for line, fields in csv_file.rows():
-            self.advance(1)
-            if line in scan.rejected:
-                rejects.reject(line, fields, scan.rejected[line])
-                continue
-            record = record_of(csv_file, fields, self.options.latest)
-            if record["id"] in tree_rejects:
-                rejects.reject(line, fields, tree_rejects[record["id"]])
-            elif line in scan.collapsed:
+        verdicts = Verdicts(csv_file, report, self.options.latest)
+        verdicts.check_tree({})  # nothing is stored before a bulk load
+        for row in verdicts.rows(self.advance):
+            if row.reason is not None:
+                rejects.reject(row.line, row.fields, row.reason)
+            elif row.repeats is not None:  # no accepted distributor is rejected later
                 report.count(collapsed=1, loaded=1)
             else:
+                record = row.record
                 self.distributors[record["id"]] = len(self.distributors)
                 self.active.append(record["status"] == "active")
                 self.stage.write(PARTIAL, [record["id"], *(record[c] for c in DISTRIBUTOR_BASE)])
                 report.count(created=1, loaded=1)
         self.stage.close(PARTIAL)
         self.stage.multiline |= csv_file.multiline
-        for did, reason in {**scan.rejected_ids, **tree_rejects}.items():
-            self.references.rejected_distributors.setdefault(did, reason)
-        sponsors = scan.sponsors
-        for did in tree_rejects:
-            sponsors.pop(did, None)
+        verdicts.fold_into(self.references)
+        sponsors = verdicts.scan.sponsors
         for did, sponsor in sponsors.items():
             if sponsor is not None:
                 self.stage.write("SPONSORED_BY", [did, sponsor])
-        for did, (parent, leg) in scan.placements.items():
-            if did not in tree_rejects and parent is not None:
+        for did, (parent, leg) in verdicts.scan.placements.items():
+            if parent is not None:
                 self.stage.write("PLACED_UNDER", [did, parent, leg])
         self.stage.close()
-        del scan
+        del verdicts  # all of pass 1 but the sponsors
+        self._number(sponsors)
+
+    def _number(self, sponsors: dict[str, str | None]) -> None:
+        """Depth, interval, root and recruits of the accepted distributors, by row index."""
         self.numbers = np.zeros((len(self.distributors), 5), dtype=np.int64)
         for did, (depth, pre, post, root) in number_forest(sponsors).items():
             self.numbers[self.distributors[did], :4] = (depth, pre, post, self.distributors[root])
