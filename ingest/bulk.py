@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from downline.forest import DOWNLINE_FIELDS, downline_sums, number_forest
-from ingest.formats import ORDER_KINDS, BadValue
+from downline.totals import TOTAL_COLUMNS, TOTALS, revenue
+from ingest.formats import BadValue
 from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import References
@@ -33,9 +34,10 @@ from ingest.verdicts import Verdicts
 
 PARTIAL = "Distributor.partial"  # distributors before their derived values are known
 
-# Totals columns, in the order of ingest.stage.DERIVED after the tree numbers and recruits.
-ORDER_COUNT, COMMISSION_COUNT, COMMISSION_CENTS = 0, 4, 5
-KIND_COLUMN = {kind: 1 + i for i, kind in enumerate(ORDER_KINDS)}  # retail, personal, kit
+# One row of TOTALS per distributor; a column is an array of its own, a row unpacks in order.
+TOTALS_ROW = np.dtype([(column, np.int64) for column in TOTAL_COLUMNS])
+# The facts a kind of file holds, and the column naming the distributor whose totals they add to.
+FACT_OF_KIND = {"orders": ("Order", "distributor_id"), "commissions": ("Commission", "earner_id")}
 
 
 class BulkStager:
@@ -57,7 +59,7 @@ class BulkStager:
         self.numbers = np.zeros((0, 5), dtype=np.int64)  # depth, pre, post, root index, recruits
         self.parents = np.zeros(0, dtype=np.int64)  # index of the sponsor, -1 for a root
         self.active = array("b")
-        self.totals = np.zeros((0, 6), dtype=np.int64)
+        self.totals = np.zeros(0, dtype=TOTALS_ROW)
 
     def stage_file(self, csv_file: CsvFile, report: FileReport) -> None:
         folder = self.options.rejects_dir or csv_file.path.parent
@@ -99,6 +101,7 @@ class BulkStager:
         self.stage.close()
         del verdicts  # all of pass 1 but the sponsors
         self._number(sponsors)
+        self.totals = np.zeros(len(self.distributors), dtype=TOTALS_ROW)
 
     def _number(self, sponsors: dict[str, str | None]) -> None:
         """Depth, interval, root and recruits of the accepted distributors, by row index."""
@@ -110,7 +113,6 @@ class BulkStager:
             if sponsor is not None:
                 self.numbers[self.distributors[sponsor], 4] += 1
                 self.parents[self.distributors[did]] = self.distributors[sponsor]
-        self.totals = np.zeros((len(self.distributors), 6), dtype=np.int64)
 
     # --- customers, orders, commissions ----------------------------------------------------
 
@@ -212,19 +214,20 @@ class BulkStager:
 
     def _add_totals(self, kind: str, records: list[dict], sign: int) -> None:
         """Add (sign 1) or take back (-1) the records' amounts in their owners' totals."""
-        if kind == "customers" or not records:
+        if kind not in FACT_OF_KIND or not records:
             return
-        if kind == "orders":
-            owners = [self.distributors[r["distributor_id"]] for r in records]
-            columns = [KIND_COLUMN[r["kind"]] for r in records]
-            count_column = ORDER_COUNT
-        else:
-            owners = [self.distributors[r["earner_id"]] for r in records]
-            columns = [COMMISSION_CENTS] * len(records)
-            count_column = COMMISSION_COUNT
-        cents = np.fromiter((sign * r["amount_cents"] for r in records), dtype=np.int64)
-        np.add.at(self.totals, (owners, columns), cents)
-        np.add.at(self.totals, (owners, [count_column] * len(records)), sign)
+        fact, owner = FACT_OF_KIND[kind]
+        n = len(records)
+        owners = np.fromiter((self.distributors[r[owner]] for r in records), np.int64, n)
+        cents = np.fromiter((sign * r["amount_cents"] for r in records), np.int64, n)
+        kinds = np.array([r["kind"] for r in records]) if fact == "Order" else None
+        for total in TOTALS:
+            if total.fact != fact:
+                continue
+            chosen = slice(None) if total.kind is None else kinds == total.kind
+            np.add.at(
+                self.totals[total.column], owners[chosen], sign if total.counts else cents[chosen]
+            )
 
     def _settle(self, kind: str, duplicates: Duplicates, rejects, report) -> None:
         """Take exact repeats and conflicting duplicates out of the staged files.
@@ -257,10 +260,12 @@ class BulkStager:
                 self.numbers[:, 0],
                 self.parents,
                 np.frombuffer(self.active, dtype=np.int8),
-                self.totals[:, 1:4].sum(axis=1),
-                self.totals[:, COMMISSION_CENTS],
+                revenue(self.totals),
+                self.totals["commission_cents"],
             )
             downline = np.column_stack([sums[field] for field in DOWNLINE_FIELDS])
+            # Rows of a plain view: a structured row converts half as fast (50,000: 72 vs 37 ms).
+            totals = self.totals.view((np.int64, len(TOTAL_COLUMNS)))
             with open(partial, encoding="utf-8", newline="") as reader:
                 for index, row in enumerate(csv.reader(reader)):
                     depth, pre, post, root, recruits = self.numbers[index].tolist()
@@ -273,7 +278,7 @@ class BulkStager:
                             post,
                             ids[root],
                             recruits,
-                            *self.totals[index].tolist(),
+                            *totals[index].tolist(),
                             *downline[index].tolist(),
                         ],
                     )

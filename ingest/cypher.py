@@ -6,6 +6,8 @@ recomputed afterwards from the stored facts, so a run killed at any point and ru
 in the same state as one that was never interrupted.
 """
 
+from downline.totals import TOTAL_COLUMNS, TOTALS, aggregates
+
 # --- look-ups before writing -------------------------------------------------------------
 
 KEYED_LABELS = ("Distributor", "Customer", "Order", "Commission")
@@ -159,26 +161,31 @@ SET d:TotalsStale
 
 # --- derived values ----------------------------------------------------------------------
 
-REFRESH_TOTALS = """
+# What the totals of downline.totals.TOTALS are taken over: per fact, the variable their
+# aggregates read and the pattern that binds it to the distributor d.
+_FACTS = {
+    "Order": ("o", "(d)<-[:PLACED_BY]-(o:Order)"),
+    "Commission": ("c", "(d)<-[:PAID_TO]-(c:Commission)"),
+}
+
+
+def _refresh_totals() -> str:
+    """A batch of stale distributors' totals recomputed from their orders and commissions."""
+    calls = []
+    for fact, (variable, pattern) in _FACTS.items():
+        sums = aggregates((t for t in TOTALS if t.fact == fact), variable)
+        calls.append(f"CALL (d) {{\n  OPTIONAL MATCH {pattern}\n  RETURN {sums}\n}}\n")
+    assignments = ",\n    ".join(f"d.{column} = {column}" for column in TOTAL_COLUMNS)
+    return f"""
 MATCH (d:TotalsStale)
 WITH d LIMIT $batch
-CALL (d) {
-  OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
-  RETURN count(o) AS orders,
-         sum(CASE o.kind WHEN 'retail' THEN o.amount_cents ELSE 0 END) AS retail,
-         sum(CASE o.kind WHEN 'personal' THEN o.amount_cents ELSE 0 END) AS personal,
-         sum(CASE o.kind WHEN 'starter_kit' THEN o.amount_cents ELSE 0 END) AS starter_kit
-}
-CALL (d) {
-  OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
-  RETURN count(c) AS commissions, sum(c.amount_cents) AS earned
-}
-SET d.order_count = orders, d.retail_cents = retail, d.personal_cents = personal,
-    d.starter_kit_cents = starter_kit, d.commission_count = commissions,
-    d.commission_cents = earned
+{"".join(calls)}SET {assignments}
 REMOVE d:TotalsStale
 RETURN count(d) AS refreshed
 """
+
+
+REFRESH_TOTALS = _refresh_totals()
 
 # A store written before `recruits` was derived counts as stale too.
 TREE_STALE = """

@@ -12,24 +12,13 @@ import os
 from pathlib import Path
 
 from downline.forest import DOWNLINE_FIELDS
+from downline.totals import TOTAL_COLUMNS
+from ingest.derive import TREE_FIELDS
 
 # The importer's files: name -> (label or type, header).
 LINE = "line:IGNORE"
 DISTRIBUTOR_BASE = ["name", "country", "rank", "status", "joined_on", "left_on"]
-DERIVED = [
-    "depth",
-    "pre",
-    "post",
-    "root_id",
-    "recruits",
-    "order_count",
-    "retail_cents",
-    "personal_cents",
-    "starter_kit_cents",
-    "commission_count",
-    "commission_cents",
-    *DOWNLINE_FIELDS,
-]
+DERIVED = [*TREE_FIELDS, *TOTAL_COLUMNS, *DOWNLINE_FIELDS]  # computed before the import
 NODE_FILES = {
     "Distributor": [
         "id:ID(Distributor)",
