@@ -6,7 +6,7 @@ recomputed afterwards from the stored facts, so a run killed at any point and ru
 in the same state as one that was never interrupted.
 """
 
-from downline.totals import TOTAL_COLUMNS, TOTALS, aggregates
+from downline.totals import TOTAL_COLUMNS, TOTALS, aggregates, revenue_cypher
 
 # --- look-ups before writing -------------------------------------------------------------
 
@@ -215,38 +215,38 @@ RETURN count(d) AS cleared
 
 # Per-level sums over the whole network, all distributors and active ones, so that the
 # network's levels are read from a few nodes instead of a million.
-REFRESH_LEVEL_TOTALS = """
+REFRESH_LEVEL_TOTALS = f"""
 MATCH (old:LevelTotals) DELETE old
 WITH count(*) AS _
 MATCH (d:Distributor)
 WITH d.depth AS level, d.status = 'active' AS active,
-     d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+     {revenue_cypher("d")} AS revenue,
      d.commission_cents AS commissions, d.recruits AS recruits
 WITH level, active, count(*) AS n, sum(revenue) AS revenue, sum(commissions) AS commissions,
      sum(recruits) AS recruits, max(recruits) AS most
-WITH level, collect({active: active, n: n, revenue: revenue, commissions: commissions,
-                     recruits: recruits, most: most}) AS parts
+WITH level, collect({{active: active, n: n, revenue: revenue, commissions: commissions,
+                     recruits: recruits, most: most}}) AS parts
 UNWIND [false, true] AS active_only
 WITH level, active_only, [p IN parts WHERE p.active OR NOT active_only] AS kept
 WHERE size(kept) > 0
-CREATE (:LevelTotals {
+CREATE (:LevelTotals {{
   level: level, active_only: active_only,
   distributors: reduce(t = 0, p IN kept | t + p.n),
   revenue_cents: reduce(t = 0, p IN kept | t + p.revenue),
   commission_cents: reduce(t = 0, p IN kept | t + p.commissions),
   recruits: reduce(t = 0, p IN kept | t + p.recruits),
   max_recruits: reduce(t = 0, p IN kept | CASE WHEN p.most > t THEN p.most ELSE t END)
-})
+}})
 RETURN count(*) AS levels
 """
 
 # Inputs of each distributor's downline sums (downline.forest.downline_sums), and what is stored.
-DOWNLINE_INPUTS = """
+DOWNLINE_INPUTS = f"""
 MATCH (d:Distributor)
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 RETURN d.id AS id, d.pre AS pre, d.post AS post, d.depth AS depth, s.pre AS parent_pre,
        d.status = 'active' AS active,
-       coalesce(d.retail_cents + d.personal_cents + d.starter_kit_cents, 0) AS revenue,
+       coalesce({revenue_cypher("d")}, 0) AS revenue,
        coalesce(d.commission_cents, 0) AS earned,
        [d.downline_size, d.downline_levels, d.downline_active, d.downline_revenue_cents,
         d.downline_commission_cents] AS stored

@@ -8,7 +8,7 @@ commissions); with no period filter the stored per-distributor totals are read i
 """
 
 from downline.schema import SUBTREE_TOTALS
-from downline.totals import REVENUE_TOTALS, aggregates
+from downline.totals import REVENUE_TOTALS, aggregates, revenue_cypher
 
 ROOT = """
 MATCH (r:Distributor {id: $root})
@@ -33,7 +33,7 @@ OPTIONAL CALL (r) {{
     AND {" AND ".join(f"d.{p} IS NOT NULL" for p in SUBTREE_TOTALS[1:])}
     AND ($active_only = false OR d.status = 'active')
   WITH d.depth - r.depth AS level,
-       d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+       {revenue_cypher("d")} AS revenue,
        d.commission_cents AS commissions,
        d.recruits AS recruits
   RETURN level, count(*) AS distributors, sum(revenue) AS revenue_cents,
