@@ -91,38 +91,39 @@ CALL (d, row, previous) {
 SET d:TreeStale
 """
 
+
+def _relink(node: str, link: str, column: str, target: str, leg: str | None = None) -> str:
+    """Point the one `link` of `node` at the distributor row.<column> (at none when it is
+    null); a link that already points there, with the same row.<leg>, is left alone."""
+    changed = f"coalesce({target}.id, '') <> coalesce(row.{column}, '')"
+    properties = ""
+    if leg is not None:
+        changed += f"\n   OR coalesce(old.leg, '') <> coalesce(row.{leg}, '')"
+        properties = f" {{leg: row.{leg}}}"
+    return f"""OPTIONAL MATCH ({node})-[old:{link}]->({target}:Distributor)
+WITH {node}, row, old, {target}
+WHERE {changed}
+DELETE old
+WITH {node}, row
+CALL ({node}, row) {{
+  WITH {node}, row WHERE row.{column} IS NOT NULL
+  MATCH ({target}:Distributor {{id: row.{column}}})
+  CREATE ({node})-[:{link}{properties}]->({target})
+}}
+"""
+
+
 LINK_PLACEMENTS = """
 UNWIND $rows AS row
 MATCH (d:Distributor {id: row.id})
-OPTIONAL MATCH (d)-[old:PLACED_UNDER]->(p:Distributor)
-WITH d, row, old, p
-WHERE coalesce(p.id, '') <> coalesce(row.placement_id, '')
-   OR coalesce(old.leg, '') <> coalesce(row.placement_leg, '')
-DELETE old
-WITH d, row
-CALL (d, row) {
-  WITH d, row WHERE row.placement_id IS NOT NULL
-  MATCH (p:Distributor {id: row.placement_id})
-  CREATE (d)-[:PLACED_UNDER {leg: row.placement_leg}]->(p)
-}
-"""
+""" + _relink("d", "PLACED_UNDER", "placement_id", "p", leg="placement_leg")
 
 MERGE_CUSTOMERS = """
 UNWIND $rows AS row
 MERGE (c:Customer {id: row.id})
 SET c.joined_on = row.joined_on
 WITH c, row
-OPTIONAL MATCH (c)-[old:REFERRED_BY]->(d:Distributor)
-WITH c, row, old, d
-WHERE coalesce(d.id, '') <> coalesce(row.referred_by, '')
-DELETE old
-WITH c, row
-CALL (c, row) {
-  WITH c, row WHERE row.referred_by IS NOT NULL
-  MATCH (d:Distributor {id: row.referred_by})
-  CREATE (c)-[:REFERRED_BY]->(d)
-}
-"""
+""" + _relink("c", "REFERRED_BY", "referred_by", "d")
 
 # Rows whose references are missing produce no match and are not created. The statements
 # return only a count (returning a record per row costs a third of the speed); when it falls
