@@ -6,6 +6,8 @@ recomputed afterwards from the stored facts, so a run killed at any point and ru
 in the same state as one that was never interrupted.
 """
 
+from downline.totals import TOTAL_COLUMNS, TOTALS, aggregates, revenue_cypher
+
 # --- look-ups before writing -------------------------------------------------------------
 
 KEYED_LABELS = ("Distributor", "Customer", "Order", "Commission")
@@ -89,38 +91,39 @@ CALL (d, row, previous) {
 SET d:TreeStale
 """
 
+
+def _relink(node: str, link: str, column: str, target: str, leg: str | None = None) -> str:
+    """Point the one `link` of `node` at the distributor row.<column> (at none when it is
+    null); a link that already points there, with the same row.<leg>, is left alone."""
+    changed = f"coalesce({target}.id, '') <> coalesce(row.{column}, '')"
+    properties = ""
+    if leg is not None:
+        changed += f"\n   OR coalesce(old.leg, '') <> coalesce(row.{leg}, '')"
+        properties = f" {{leg: row.{leg}}}"
+    return f"""OPTIONAL MATCH ({node})-[old:{link}]->({target}:Distributor)
+WITH {node}, row, old, {target}
+WHERE {changed}
+DELETE old
+WITH {node}, row
+CALL ({node}, row) {{
+  WITH {node}, row WHERE row.{column} IS NOT NULL
+  MATCH ({target}:Distributor {{id: row.{column}}})
+  CREATE ({node})-[:{link}{properties}]->({target})
+}}
+"""
+
+
 LINK_PLACEMENTS = """
 UNWIND $rows AS row
 MATCH (d:Distributor {id: row.id})
-OPTIONAL MATCH (d)-[old:PLACED_UNDER]->(p:Distributor)
-WITH d, row, old, p
-WHERE coalesce(p.id, '') <> coalesce(row.placement_id, '')
-   OR coalesce(old.leg, '') <> coalesce(row.placement_leg, '')
-DELETE old
-WITH d, row
-CALL (d, row) {
-  WITH d, row WHERE row.placement_id IS NOT NULL
-  MATCH (p:Distributor {id: row.placement_id})
-  CREATE (d)-[:PLACED_UNDER {leg: row.placement_leg}]->(p)
-}
-"""
+""" + _relink("d", "PLACED_UNDER", "placement_id", "p", leg="placement_leg")
 
 MERGE_CUSTOMERS = """
 UNWIND $rows AS row
 MERGE (c:Customer {id: row.id})
 SET c.joined_on = row.joined_on
 WITH c, row
-OPTIONAL MATCH (c)-[old:REFERRED_BY]->(d:Distributor)
-WITH c, row, old, d
-WHERE coalesce(d.id, '') <> coalesce(row.referred_by, '')
-DELETE old
-WITH c, row
-CALL (c, row) {
-  WITH c, row WHERE row.referred_by IS NOT NULL
-  MATCH (d:Distributor {id: row.referred_by})
-  CREATE (c)-[:REFERRED_BY]->(d)
-}
-"""
+""" + _relink("c", "REFERRED_BY", "referred_by", "d")
 
 # Rows whose references are missing produce no match and are not created. The statements
 # return only a count (returning a record per row costs a third of the speed); when it falls
@@ -159,26 +162,31 @@ SET d:TotalsStale
 
 # --- derived values ----------------------------------------------------------------------
 
-REFRESH_TOTALS = """
+# What the totals of downline.totals.TOTALS are taken over: per fact, the variable their
+# aggregates read and the pattern that binds it to the distributor d.
+_FACTS = {
+    "Order": ("o", "(d)<-[:PLACED_BY]-(o:Order)"),
+    "Commission": ("c", "(d)<-[:PAID_TO]-(c:Commission)"),
+}
+
+
+def _refresh_totals() -> str:
+    """A batch of stale distributors' totals recomputed from their orders and commissions."""
+    calls = []
+    for fact, (variable, pattern) in _FACTS.items():
+        sums = aggregates((t for t in TOTALS if t.fact == fact), variable)
+        calls.append(f"CALL (d) {{\n  OPTIONAL MATCH {pattern}\n  RETURN {sums}\n}}\n")
+    assignments = ",\n    ".join(f"d.{column} = {column}" for column in TOTAL_COLUMNS)
+    return f"""
 MATCH (d:TotalsStale)
 WITH d LIMIT $batch
-CALL (d) {
-  OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
-  RETURN count(o) AS orders,
-         sum(CASE o.kind WHEN 'retail' THEN o.amount_cents ELSE 0 END) AS retail,
-         sum(CASE o.kind WHEN 'personal' THEN o.amount_cents ELSE 0 END) AS personal,
-         sum(CASE o.kind WHEN 'starter_kit' THEN o.amount_cents ELSE 0 END) AS starter_kit
-}
-CALL (d) {
-  OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
-  RETURN count(c) AS commissions, sum(c.amount_cents) AS earned
-}
-SET d.order_count = orders, d.retail_cents = retail, d.personal_cents = personal,
-    d.starter_kit_cents = starter_kit, d.commission_count = commissions,
-    d.commission_cents = earned
+{"".join(calls)}SET {assignments}
 REMOVE d:TotalsStale
 RETURN count(d) AS refreshed
 """
+
+
+REFRESH_TOTALS = _refresh_totals()
 
 # A store written before `recruits` was derived counts as stale too.
 TREE_STALE = """
@@ -208,38 +216,38 @@ RETURN count(d) AS cleared
 
 # Per-level sums over the whole network, all distributors and active ones, so that the
 # network's levels are read from a few nodes instead of a million.
-REFRESH_LEVEL_TOTALS = """
+REFRESH_LEVEL_TOTALS = f"""
 MATCH (old:LevelTotals) DELETE old
 WITH count(*) AS _
 MATCH (d:Distributor)
 WITH d.depth AS level, d.status = 'active' AS active,
-     d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+     {revenue_cypher("d")} AS revenue,
      d.commission_cents AS commissions, d.recruits AS recruits
 WITH level, active, count(*) AS n, sum(revenue) AS revenue, sum(commissions) AS commissions,
      sum(recruits) AS recruits, max(recruits) AS most
-WITH level, collect({active: active, n: n, revenue: revenue, commissions: commissions,
-                     recruits: recruits, most: most}) AS parts
+WITH level, collect({{active: active, n: n, revenue: revenue, commissions: commissions,
+                     recruits: recruits, most: most}}) AS parts
 UNWIND [false, true] AS active_only
 WITH level, active_only, [p IN parts WHERE p.active OR NOT active_only] AS kept
 WHERE size(kept) > 0
-CREATE (:LevelTotals {
+CREATE (:LevelTotals {{
   level: level, active_only: active_only,
   distributors: reduce(t = 0, p IN kept | t + p.n),
   revenue_cents: reduce(t = 0, p IN kept | t + p.revenue),
   commission_cents: reduce(t = 0, p IN kept | t + p.commissions),
   recruits: reduce(t = 0, p IN kept | t + p.recruits),
   max_recruits: reduce(t = 0, p IN kept | CASE WHEN p.most > t THEN p.most ELSE t END)
-})
+}})
 RETURN count(*) AS levels
 """
 
 # Inputs of each distributor's downline sums (downline.forest.downline_sums), and what is stored.
-DOWNLINE_INPUTS = """
+DOWNLINE_INPUTS = f"""
 MATCH (d:Distributor)
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 RETURN d.id AS id, d.pre AS pre, d.post AS post, d.depth AS depth, s.pre AS parent_pre,
        d.status = 'active' AS active,
-       coalesce(d.retail_cents + d.personal_cents + d.starter_kit_cents, 0) AS revenue,
+       coalesce({revenue_cypher("d")}, 0) AS revenue,
        coalesce(d.commission_cents, 0) AS earned,
        [d.downline_size, d.downline_levels, d.downline_active, d.downline_revenue_cents,
         d.downline_commission_cents] AS stored

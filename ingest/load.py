@@ -1,36 +1,26 @@
 """Loads one file in two streaming passes, so that every row is loaded or rejected with a reason.
 
 Pass 1 (ingest.scan) reads the whole file without writing; for distributors the sponsor tree is
-then checked merged with the one in Neo4j. Pass 2 reads it again and writes `UNWIND` batches in
-managed transactions; rows whose references are missing from Neo4j, or which contradict what is
-stored, are rejected then. Memory is bounded by the batch size plus what pass 1 keeps.
+then checked merged with the one in Neo4j (ingest.verdicts, shared with the bulk load). Pass 2
+reads it again and writes `UNWIND` batches in managed transactions; rows whose references are
+missing from Neo4j, or which contradict what is stored, are rejected then. Memory is bounded by
+the batch size plus what pass 1 keeps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import neo4j
 
 from ingest import cypher
-from ingest.genealogy import check_tree
+from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import References
 from ingest.report import FileReport, RejectWriter
-from ingest.scan import record_of, scan_file
+from ingest.scan import Scan
+from ingest.verdicts import Verdict, Verdicts
 from ingest.writer import BackgroundWriter
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    batch_size: int
-    latest: date  # the last acceptable date: today plus the tolerance
-    as_of: date  # the date recorded for sponsor changes
-    rejects_dir: Path | None  # None: beside each input file
-    writers: int = 2  # concurrent write transactions
 
 
 def _fmt(value) -> str:
@@ -65,72 +55,58 @@ class Loader:
             return set()
         return {r["id"] for r in self._query(statement, ids=ids)}
 
-    def _record(self, csv_file: CsvFile, fields: list[str]) -> dict:
-        return record_of(csv_file, fields, self.options.latest)
-
-    # --- pass 2 --------------------------------------------------------------------------
+    # --- one file ------------------------------------------------------------------------
 
     def load(self, csv_file: CsvFile, report: FileReport) -> None:
-        scan = scan_file(csv_file, report, self.options.latest)
         kind = csv_file.spec.kind
-        existing_sponsors: dict[str, str | None] = {}
+        verdicts = Verdicts(csv_file, report, self.options.latest)
+        stored: dict[str, str | None] = {}
         pending: set[str] = set()
-        tree_rejects: dict[str, str] = {}
         if kind == "distributors":
-            existing_sponsors, pending = self._all_sponsors()
-            tree_rejects = check_tree(
-                scan.sponsors,
-                {d: p for d, (p, _) in scan.placements.items() if p is not None},
-                existing_sponsors,
-                scan.rejected_ids,
-            )
+            stored, pending = self._all_sponsors()
+            verdicts.check_tree(stored)
         # Into an empty label (a first load) every id is new: no per-batch look-up is needed.
         probe = {"orders": cypher.ANY_ORDER, "commissions": cypher.ANY_COMMISSION}.get(kind)
         self._first_load = probe is not None and not self._query(probe)
         folder = self.options.rejects_dir or csv_file.path.parent
         rejects = RejectWriter(csv_file.path, csv_file.header, folder, report)
+        try:
+            self._write(verdicts, rejects, report, stored)
+            if kind == "distributors":
+                self._link_distributors(verdicts.scan, stored, pending, report)
+        finally:
+            rejects.close()
+        verdicts.fold_into(self.references)
+
+    def _write(self, verdicts: Verdicts, rejects: RejectWriter, report: FileReport, stored) -> None:
+        """Accepted rows in batches on writer threads. An exact repeat shares the fate of the
+        line it repeats, which is known once every batch is written."""
+        kind = verdicts.csv_file.spec.kind
         flush = {
-            "distributors": lambda b: self._flush_distributors(b, existing_sponsors, report),
+            "distributors": lambda b: self._flush_distributors(b, stored, report),
             "customers": lambda b: self._flush_customers(b, rejects, report),
             "orders": lambda b: self._flush_orders(b, rejects, report),
             "commissions": lambda b: self._flush_commissions(b, rejects, report),
         }[kind]
-        try:
-            # Orders and customers are written by several threads, partitioned by the one
-            # node they lock. Distributors and commissions (which lock earner, source and
-            # order, so no partition keeps transactions apart) are written by one.
-            owner = {"orders": "distributor_id", "customers": "referred_by"}.get(kind)
-            writers = self.options.writers if owner else 1
-            repeats: list[tuple[int, list[str], int]] = []
-            with BackgroundWriter(flush, rejects, writers, owner) as writer:
-                for line, fields in csv_file.rows():
-                    self.advance(1)
-                    if line in scan.rejected:
-                        writer.add(line, fields, None, scan.rejected[line])
-                        continue
-                    record = self._record(csv_file, fields)
-                    if record["id"] in tree_rejects:
-                        writer.add(line, fields, None, tree_rejects[record["id"]])
-                    elif line in scan.collapsed:
-                        repeats.append((line, fields, scan.collapsed[line]))
-                    else:
-                        writer.add(line, fields, record, None)
-                    if writer.pending >= self.options.batch_size:
-                        writer.send()
-            # An exact repeat shares the fate of the line it repeats.
-            for line, fields, first in repeats:
-                if first in rejects.reasons:
-                    rejects.reject(line, fields, rejects.reasons[first])
+        # Orders and customers are written by several threads, partitioned by the one node
+        # they lock. Distributors and commissions (which lock earner, source and order, so no
+        # partition keeps transactions apart) are written by one.
+        owner = {"orders": "distributor_id", "customers": "referred_by"}.get(kind)
+        writers = self.options.writers if owner else 1
+        repeats: list[Verdict] = []
+        with BackgroundWriter(flush, rejects, writers, owner) as writer:
+            for row in verdicts.rows(self.advance):
+                if row.repeats is None:
+                    writer.add(row.line, row.fields, row.record, row.reason)
                 else:
-                    report.count(collapsed=1, loaded=1)
-            if kind == "distributors":
-                self._link_distributors(scan, tree_rejects, existing_sponsors, pending, report)
-        finally:
-            rejects.close()
-        if kind == "distributors":
-            for did, reason in {**scan.rejected_ids, **tree_rejects}.items():
-                if did not in existing_sponsors:
-                    self.references.rejected_distributors.setdefault(did, reason)
+                    repeats.append(row)
+                if writer.pending >= self.options.batch_size:
+                    writer.send()
+        for row in repeats:
+            if row.repeats in rejects.reasons:
+                rejects.reject(row.line, row.fields, rejects.reasons[row.repeats])
+            else:
+                report.count(collapsed=1, loaded=1)
 
     # --- distributors --------------------------------------------------------------------
 
@@ -156,7 +132,7 @@ class Loader:
         known = sum(1 for _, _, record in batch if record["id"] in existing)
         report.count(existing=known, created=len(batch) - known, loaded=len(batch))
 
-    def _link_distributors(self, scan, tree_rejects, existing, pending, report) -> None:
+    def _link_distributors(self, scan: Scan, existing, pending, report) -> None:
         """After every node exists: sponsor links that changed, then placements.
 
         A distributor with no stored link gets its first one by a plain CREATE; every other
@@ -172,7 +148,7 @@ class Loader:
                 "changed_on": self.options.as_of,
             }
             for did, sponsor in scan.sponsors.items()
-            if did not in tree_rejects and existing.get(did, missing) != sponsor
+            if existing.get(did, missing) != sponsor
         ]
         report.count(transfers=sum(1 for link in links if link["record_change"]))
         size = self.options.batch_size
@@ -188,7 +164,6 @@ class Loader:
         placements = [
             {"id": did, "placement_id": pid, "placement_leg": leg}
             for did, (pid, leg) in scan.placements.items()
-            if did not in tree_rejects
         ]
         for start in range(0, len(placements), size):
             self._query(cypher.LINK_PLACEMENTS, rows=placements[start : start + size])

@@ -16,7 +16,8 @@ from downline.schema import init_schema
 from downline.settings import Settings
 from ingest import derive, runs
 from ingest.formats import KINDS, SPECS, recognise
-from ingest.load import Loader, LoadOptions
+from ingest.load import Loader
+from ingest.options import LoadOptions
 from ingest.progress import ProgressReporter
 from ingest.reader import CsvFile, UnreadableFile, sha256
 from ingest.report import FileReport, RunReport, now

@@ -8,6 +8,7 @@ commissions); with no period filter the stored per-distributor totals are read i
 """
 
 from downline.schema import SUBTREE_TOTALS
+from downline.totals import REVENUE_TOTALS, aggregates, revenue_cypher
 
 ROOT = """
 MATCH (r:Distributor {id: $root})
@@ -31,7 +32,7 @@ OPTIONAL CALL (r) {{
     AND {" AND ".join(f"d.{p} IS NOT NULL" for p in SUBTREE_TOTALS[1:])}
     AND ($active_only = false OR d.status = 'active')
   WITH d.depth - r.depth AS level,
-       d.retail_cents + d.personal_cents + d.starter_kit_cents AS revenue,
+       {revenue_cypher("d")} AS revenue,
        d.commission_cents AS commissions,
        d.recruits AS recruits
   RETURN level, count(*) AS distributors, sum(revenue) AS revenue_cents,
@@ -53,20 +54,18 @@ ORDER BY level
 
 # One row per distributor with what a period and a status filter leave of its activity; the
 # general path (period filters, the tree as of a date) aggregates these in pandas.
-_PER_DISTRIBUTOR = """
+_PER_DISTRIBUTOR = f"""
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
-CALL (d) {
+CALL (d) {{
   OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
   WHERE o.ordered_on >= $date_from AND o.ordered_on <= $date_to
-  RETURN sum(CASE o.kind WHEN 'retail' THEN o.amount_cents ELSE 0 END) AS retail_cents,
-         sum(CASE o.kind WHEN 'personal' THEN o.amount_cents ELSE 0 END) AS personal_cents,
-         sum(CASE o.kind WHEN 'starter_kit' THEN o.amount_cents ELSE 0 END) AS starter_kit_cents
-}
-CALL (d) {
+  RETURN {aggregates(REVENUE_TOTALS, "o")}
+}}
+CALL (d) {{
   OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
   WHERE c.period >= $period_from AND c.period <= $period_to
   RETURN sum(c.amount_cents) AS commission_cents
-}
+}}
 RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS post,
        d.joined_on AS joined_on, d.left_on AS left_on, d.status AS status, d.rank AS rank,
        retail_cents, personal_cents, starter_kit_cents, commission_cents

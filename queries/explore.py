@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import neo4j
 import pandas as pd
 
+from downline import totals
 from queries import explore_cypher as q
 from queries.tree import no_such_distributor, read
 
@@ -50,7 +51,7 @@ def network_totals(driver: neo4j.Driver, database: str) -> NetworkTotals:
         distributors=int(row.distributors),
         active=int(row.active),
         depth=int(row.depth),
-        revenue_cents=int(row.retail_cents + row.personal_cents + row.starter_kit_cents),
+        revenue_cents=int(totals.revenue(row)),
         retail_cents=int(row.retail_cents),
         commission_cents=int(row.commission_cents),
         zero_earners=int(row.zero_earners),

@@ -2,6 +2,8 @@
 distributor, growth over time, whole-network totals. Values only as $parameters; every
 statement reads values the ingest keeps, so none walks an unbounded path."""
 
+from downline.totals import revenue_cypher
+
 # The newest finished ingest run: part of every dashboard cache key, so that a finished run
 # makes cached answers stale.
 DATA_VERSION = """
@@ -44,12 +46,12 @@ YIELD node
 RETURN node.id AS id, node.name AS name, coalesce(node.downline_size, 0) AS downline_size
 """
 
-_SHAPE = """{.id, .name, .status, .depth,
+# A distributor's totals are written together, so when one is missing they all are.
+_SHAPE = f"""{{.id, .name, .status, .depth,
     members: coalesce(c.downline_size, 0) + 1,
-    revenue_cents: coalesce(c.retail_cents, 0) + coalesce(c.personal_cents, 0)
-      + coalesce(c.starter_kit_cents, 0),
+    revenue_cents: coalesce({revenue_cypher("c")}, 0),
     downline_revenue_cents: coalesce(c.downline_revenue_cents, 0),
-    earned_cents: coalesce(c.commission_cents, 0)}"""
+    earned_cents: coalesce(c.commission_cents, 0)}}"""
 
 # Children of each parent, the largest downlines first: the first $keep as they are, the rest
 # summed into one group (members and revenue, own plus downline).

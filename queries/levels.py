@@ -8,6 +8,7 @@ import neo4j
 import numpy as np
 import pandas as pd
 
+from downline.totals import revenue
 from queries import analytics_cypher as q
 from queries.filters import NO_FILTERS, Filters
 from queries.tree import distributors, find_root, no_such_distributor, read
@@ -39,7 +40,7 @@ def levels(
 ) -> Levels:
     if filters.period_filtered:
         frame = distributors(driver, database, filters, find_root(driver, database, root))
-        frame["revenue_cents"] = frame.retail_cents + frame.personal_cents + frame.starter_kit_cents
+        frame["revenue_cents"] = revenue(frame)
         table = (
             frame.groupby("level")
             .agg(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 
-from ingest.bulk import Stage
 from ingest.formats import SPECS
 from ingest.reader import CsvFile
+from ingest.stage import Stage
 
 
 def _rows(path):

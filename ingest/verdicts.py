@@ -1,0 +1,78 @@
+"""The verdict on every row of a file, shared by both load paths, so that they reject the same
+rows with the same reasons.
+
+Pass 1 (ingest.scan) and, for distributors, the tree check against the stored tree (empty for
+a bulk load) decide before anything is written; pass 2 reads the file again and hands on each
+row as accepted, rejected with its reason, or an exact repeat of an earlier line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from typing import NamedTuple
+
+from ingest.genealogy import check_tree
+from ingest.reader import CsvFile
+from ingest.references import References
+from ingest.report import FileReport
+from ingest.scan import record_of, scan_file
+
+
+class Verdict(NamedTuple):
+    line: int
+    fields: list[str]
+    record: dict | None  # accepted: the record to write
+    reason: str | None  # rejected, for this reason
+    repeats: int | None  # an exact repeat of this earlier line, whose fate it shares
+
+
+class Verdicts:
+    """Pass 1 of one file on construction; `check_tree` for distributors, then `rows()`."""
+
+    def __init__(self, csv_file: CsvFile, report: FileReport, latest: date):
+        self.csv_file = csv_file
+        self.latest = latest
+        self.scan = scan_file(csv_file, report, latest)
+        self.stored: Mapping[str, str | None] = {}
+        self.tree_rejects: dict[str, str] = {}
+
+    def check_tree(self, stored: Mapping[str, str | None]) -> None:
+        """Check the file's sponsor tree merged with the stored one (id -> sponsor id).
+
+        Afterwards `scan.sponsors` and `scan.placements` hold the accepted distributors only.
+        """
+        scan = self.scan
+        self.stored = stored
+        self.tree_rejects = check_tree(
+            scan.sponsors,
+            {d: p for d, (p, _) in scan.placements.items() if p is not None},
+            stored,
+            scan.rejected_ids,
+        )
+        for did in self.tree_rejects:
+            scan.sponsors.pop(did, None)
+            scan.placements.pop(did, None)
+
+    def rows(self, advance: Callable[[int], None]) -> Iterator[Verdict]:
+        """Pass 2: every row of the file in order, with its verdict."""
+        scan, tree_rejects = self.scan, self.tree_rejects
+        for line, fields in self.csv_file.rows():
+            advance(1)
+            if line in scan.rejected:
+                yield Verdict(line, fields, None, scan.rejected[line], None)
+                continue
+            record = record_of(self.csv_file, fields, self.latest)
+            if record["id"] in tree_rejects:
+                yield Verdict(line, fields, None, tree_rejects[record["id"]], None)
+            elif line in scan.collapsed:
+                yield Verdict(line, fields, None, None, scan.collapsed[line])
+            else:
+                yield Verdict(line, fields, record, None, None)
+
+    def fold_into(self, references: References) -> None:
+        """Remember the distributors rejected here, unless stored already, so that later files'
+        rows naming them are rejected with the chain of reasons."""
+        for did, reason in {**self.scan.rejected_ids, **self.tree_rejects}.items():
+            if did not in self.stored:
+                references.rejected_distributors.setdefault(did, reason)
