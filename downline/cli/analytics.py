@@ -3,6 +3,8 @@ typed function of `queries` through `_metric` and prints its result; no Cypher h
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -34,7 +36,7 @@ def _metric(
         return metric(driver, settings.neo4j_database, root, filters)
 
 
-def levels_command(
+def _view_options(
     ctx: typer.Context,
     root: Root = None,
     date_from: DateFrom = None,
@@ -43,26 +45,42 @@ def levels_command(
     as_of: AsOf = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Distributors, revenue and commissions per level."""
-    from queries.levels import levels
+    """The options of every view of the network, declared once: `view` gives each command
+    this signature followed by its printer's own options."""
 
-    result = _metric(ctx, levels, root, date_from, date_to, active_only, as_of)
+
+def view(metric: str):
+    """A command that runs `metric` ("module:function" in queries/, imported when the command
+    runs) with the shared options, then prints its result with the decorated function,
+    `show(result, root, fmt, **own_options)`."""
+
+    def decorate(show: Callable[..., None]) -> Callable[..., None]:
+        shared = list(inspect.signature(_view_options, eval_str=True).parameters.values())
+        own = list(inspect.signature(show, eval_str=True).parameters.values())[3:]
+
+        def command(ctx, root, date_from, date_to, active_only, as_of, fmt, **options):
+            module, name = metric.split(":")
+            compute = getattr(importlib.import_module(module), name)
+            result = _metric(ctx, compute, root, date_from, date_to, active_only, as_of)
+            show(result, root, fmt, **options)
+
+        command.__signature__ = inspect.Signature(shared + own)
+        command.__annotations__ = {p.name: p.annotation for p in shared + own}
+        command.__name__, command.__doc__ = show.__name__, show.__doc__
+        return command
+
+    return decorate
+
+
+@view("queries.levels:levels")
+def levels_command(result, root, fmt) -> None:
+    """Distributors, revenue and commissions per level."""
     emit(fmt, result.table, {"root": root, "levels": records(result.table)})
 
 
-def flows_command(
-    ctx: typer.Context,
-    root: Root = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    active_only: ActiveOnly = False,
-    as_of: AsOf = None,
-    fmt: FormatOption = Format.table,
-) -> None:
+@view("queries.flows:flows")
+def flows_command(result, root, fmt) -> None:
     """Commissions by source and earner level; money entering by level."""
-    from queries.flows import flows
-
-    result = _metric(ctx, flows, root, date_from, date_to, active_only, as_of)
     document = {
         "root": root,
         "by_level": records(result.by_level),
@@ -75,19 +93,9 @@ def flows_command(
         emit(fmt, result.by_gap, title="\ncommissions by generation gap (levels up)")
 
 
-def earnings_command(
-    ctx: typer.Context,
-    root: Root = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    active_only: ActiveOnly = False,
-    as_of: AsOf = None,
-    fmt: FormatOption = Format.table,
-) -> None:
+@view("queries.earnings:earnings")
+def earnings_command(result, root, fmt) -> None:
     """Income disclosure: earnings bands, by rank, Lorenz, Gini."""
-    from queries.earnings import earnings
-
-    result = _metric(ctx, earnings, root, date_from, date_to, active_only, as_of)
     summary = {
         "participants": result.participants,
         "total": money(result.total_cents),
@@ -110,38 +118,22 @@ def earnings_command(
         emit(fmt, pd.DataFrame([summary]), title="\nsummary")
 
 
-def cohorts_command(
-    ctx: typer.Context,
-    root: Root = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    active_only: ActiveOnly = False,
-    as_of: AsOf = None,
-    fmt: FormatOption = Format.table,
-) -> None:
+@view("queries.cohorts:cohorts")
+def cohorts_command(result, root, fmt) -> None:
     """Per join month: recruits, still active after 3/6/12 months."""
-    from queries.cohorts import cohorts
-
-    table = _metric(ctx, cohorts, root, date_from, date_to, active_only, as_of)
-    emit(fmt, table, {"root": root, "cohorts": records(table)})
+    emit(fmt, result, {"root": root, "cohorts": records(result)})
 
 
+@view("queries.indicators:indicators")
 def indicators_command(
-    ctx: typer.Context,
-    root: Root = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    active_only: ActiveOnly = False,
-    as_of: AsOf = None,
+    result,
+    root,
+    fmt,
     by_earner: Annotated[
         bool, typer.Option("--by-earner", help="One row per earner instead.")
     ] = False,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """Compliance indicators against their thresholds."""
-    from queries.indicators import indicators
-
-    result = _metric(ctx, indicators, root, date_from, date_to, active_only, as_of)
     if by_earner:
         emit(fmt, result.by_earner, {"root": root, "earners": records(result.by_earner)})
         return
