@@ -1,6 +1,7 @@
 """The income disclosure of the covered distributors in plain Python, with the field names of
 queries/earnings.py: participants are every covered distributor, zero earners included;
-earnings are their commissions within the period."""
+earnings are their commissions within the period. A period does not narrow the participants
+(the code; the docs are silent): who joined after it or left before it is a zero earner."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Levels, money flows and cohorts of the covered distributors, in plain Python, with the column
-names and row orders of queries/levels.py, queries/flows.py and queries/cohorts.py."""
+"""Levels, money flows and cohorts of the covered distributors, and the overview of the whole
+network, in plain Python, with the column names and row orders of queries/levels.py,
+queries/flows.py, queries/cohorts.py and queries/explore.py (network_totals, growth)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ def shares(amounts: list[int]) -> list[float]:
 
 
 def levels(covered: Covered) -> pd.DataFrame:
-    """One row per level that holds a covered distributor, level 0 first. Revenue is every
-    order kind within the period; recruits are direct recruits in the tree asked, whatever
-    their status; the shares are over the rows shown."""
+    """One row per level that holds a covered distributor, level 0 first (a level whose
+    members all fail active_only has no row). Revenue is every order kind within the period;
+    recruits are direct recruits in the tree asked, whatever their status and, with a period,
+    whenever they joined (the code; the docs are silent); the shares are over the rows shown."""
     frame = covered.frame
     rows = []
     for level in sorted(set(frame.level)):
@@ -67,9 +69,11 @@ class Flows:
 
 def flows(covered: Covered) -> Flows:
     """Commissions by (source level, earner level); a source has no level when none is named
-    or it is not covered: outside the subtree, not joined by the as-of day, or (the code's
-    reading, not the docs') left out by active_only. Gaps: source level minus earner level, of
-    commissions with a source level. Entering: the period's orders by level and kind."""
+    or it is not covered: outside the subtree, not joined by the as-of day, or left out by
+    active_only (the code's reading: docs/metrics.md says an inactive distributor still holds
+    its place in the tree, and names only unnamed and outside sources). Gaps: source level
+    minus earner level, of commissions with a source level. Entering: the period's orders by
+    level and kind."""
     level = dict(zip(covered.frame.id, covered.frame.level, strict=True))
     pairs: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for c in covered.commissions.itertuples():
@@ -142,7 +146,9 @@ def cohorts(covered: Covered) -> pd.DataFrame:
     """Per join month (YYYY-MM, in order): recruits, the share still active 3, 6 and 12 months
     after joining, None until its youngest member reached that age by the end of the data
     (date_to, else as_of, else the last covered join or leave date; date_from plays no part),
-    and the median of its members' commissions in the period."""
+    and the median of its members' commissions in the period. With active_only the shares are
+    of the active members only (1.0 whenever judged, for members without a left_on). Nobody covered:
+    no rows, with the columns (the code's frame then has no columns either)."""
     end = data_end(covered, covered.ask.date_to or covered.ask.as_of)
     frame = covered.frame
     month = frame.joined_on.map(month_of)
