@@ -76,3 +76,49 @@ def test_downline_sums_equal_a_walk_of_every_subtree():
         assert sums["downline_commission_cents"][i] == sum(earned[index[b]] for b in below)
         deepest = max((numbers[b][0] for b in below), default=numbers[d][0])
         assert sums["downline_levels"][i] == deepest - numbers[d][0]
+
+
+def _depth_first(sponsors):
+    """The numbering as a plain depth-first walk, children in id order: the oracle."""
+    children = {}
+    for did in sorted(sponsors):
+        children.setdefault(sponsors[did], []).append(did)
+    numbers, counter = {}, 0
+    for root in children.get(None, []):
+        stack = [(root, 0, False)]
+        pre_of = {}
+        while stack:
+            node, depth, entered = stack.pop()
+            if entered:
+                numbers[node] = (depth, pre_of.pop(node), counter - 1, root)
+                continue
+            pre_of[node] = counter
+            counter += 1
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in reversed(children.get(node, [])))
+    return numbers
+
+
+def test_the_vectorised_numbering_is_the_depth_first_one():
+    for seed in range(30):
+        rng = random.Random(seed)
+        sponsors = {f"R{i}": None for i in range(rng.randint(1, 4))}
+        for i in range(rng.randint(0, 300)):
+            # ids that sort differently from their creation order; a few unreachable ones
+            did = f"{rng.choice('ABCxyz')}{rng.randint(0, 10**6)}"
+            sponsors.setdefault(
+                did, rng.choice([*sponsors, "gone"] if i % 50 == 7 else list(sponsors))
+            )
+        sponsors = {d: (None if s is None else s) for d, s in sponsors.items()}
+        unreachable = {d for d in sponsors if _chain_leaves(sponsors, d)}
+        expected = _depth_first({d: s for d, s in sponsors.items() if d not in unreachable})
+        assert number_forest(sponsors) == expected
+
+
+def _chain_leaves(sponsors, did):
+    """Whether following sponsors from `did` leaves the forest."""
+    while did is not None:
+        if did not in sponsors:
+            return True
+        did = sponsors[did]
+    return False
