@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with BenchServer(args.size, args.port) as server:
+        from queries.cypher_source import CypherSource
         from queries.distributor import distributor_profile
         from queries.levels import levels
         from queries.overview import graph_counts
@@ -47,9 +48,10 @@ def main() -> None:
             subtree = first(LARGEST_SUBTREE, limit=SUBTREE_LIMIT)
             deepest = first(DEEPEST)["id"]
             widest = first(LARGEST_DOWNLINE)
+            cypher = CypherSource(driver, db)
             cases = {
-                "levels_whole_network": lambda: levels(driver, db),
-                f"levels_subtree_{subtree['size']}": lambda: levels(driver, db, subtree["id"]),
+                "levels_whole_network": lambda: levels(cypher),
+                f"levels_subtree_{subtree['size']}": lambda: levels(cypher, subtree["id"]),
                 "distributor_deepest": lambda: distributor_profile(driver, db, deepest),
                 f"distributor_downline_{widest['size']}": lambda: distributor_profile(
                     driver, db, widest["id"]

@@ -18,6 +18,7 @@ from analytics_checks import check_distributor, check_earnings, check_flows, che
 from analytics_naive import NAIVE_LEVELS_ALL, NAIVE_LEVELS_SUBTREE
 from analytics_pandas import InMemory
 
+from queries.cypher_source import CypherSource
 from queries.distributor import distributor_profile
 from queries.earnings import earnings
 from queries.flows import flows
@@ -67,7 +68,7 @@ def _levels(db: str, memory: InMemory, distributors: int, root: str | None = Non
     naive = (NAIVE_LEVELS_ALL, {}) if root is None else (NAIVE_LEVELS_SUBTREE, {"root": root})
     return Case(
         distributors,
-        lambda driver: levels(driver, db, root),
+        lambda driver: levels(CypherSource(driver, db), root),
         lambda: memory.levels(root),
         _check_pandas_levels,
         root=root,

@@ -2,10 +2,10 @@
 worker processes. A cache key holds the newest finished ingest run, so a run that finishes
 makes every cached answer stale at once.
 
-Some whole-network answers take minutes at 1,000,000 distributors (they read one row per
-distributor, or every commission), so an answer is computed once: the first request takes a
-lock file per key, later ones wait for it and read the cache, in any worker; and a warmer thread
-computes the pages' default views whenever a run has finished (`warm_defaults`).
+The read model answers a view in well under a second; the Cypher engine, which answers when
+the snapshot is stale, takes minutes at 1,000,000 distributors. So an answer is computed once:
+the first request takes a lock file per key, later ones wait for it and read the cache, in any
+worker; and a warmer thread computes the pages' default views whenever a run has finished.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from flask_caching import Cache
 
 from dashboard.context import current
 from downline.settings import Settings
+from queries.engine import choose
 from queries.explore import data_version
 from queries.filters import NO_FILTERS, Filters
 
@@ -76,11 +77,21 @@ def uncached(compute: Callable[[neo4j.Driver, str], T]) -> T:
 
 
 def view(function: Callable[..., T], root: str | None = None, filters: Filters = NO_FILTERS) -> T:
-    """A `queries/` metric, `function(driver, database, root, filters)`, cached."""
+    """A `queries/` metric, `function(source, root, filters)`, cached; the read model answers
+    when it is up to date, else Neo4j (logged once per reason)."""
     name = f"{function.__module__}.{function.__name__}"
-    return cached(
-        name, lambda driver, database: function(driver, database, root, filters), root, filters
-    )
+
+    def compute(driver: neo4j.Driver, _database: str) -> T:
+        choice = choose(driver, current().settings)
+        if choice.warning and choice.warning not in _WARNED:
+            _WARNED.add(choice.warning)
+            log.warning("%s", choice.warning)
+        return function(choice.source, root, filters)
+
+    return cached(name, compute, root, filters)
+
+
+_WARNED: set[str] = set()
 
 
 def fact(function: Callable[[neo4j.Driver, str], T]) -> T:

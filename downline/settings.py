@@ -110,6 +110,14 @@ class Settings(BaseSettings):
         120.0,
         gt=0,
     )
+    snapshot_dir: Path = _env(
+        "DOWNLINE_SNAPSHOT_DIR",
+        "Folder of the analytics read model: a columnar snapshot of the facts that every ingest "
+        "run replaces and the CLI and every dashboard worker memory-map (docs/read-model.md). "
+        "Where the ingest and the dashboard run apart, share it (the compose file mounts one "
+        "volume in both).",
+        Path(".downline/snapshot"),
+    )
     saved_queries_dir: Path | None = _env(
         "DOWNLINE_SAVED_QUERIES",
         "Folder of your own saved queries (.cypher files), beside the shipped ones.",

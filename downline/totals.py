@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from downline.vocabulary import ORDER_KINDS
+
 
 @dataclass(frozen=True)
 class Total:
@@ -32,16 +34,13 @@ class Total:
 
 TOTALS = (
     Total("order_count", "Order", counts=True),
-    Total("retail_cents", "Order", "retail"),
-    Total("personal_cents", "Order", "personal"),
-    Total("starter_kit_cents", "Order", "starter_kit"),
+    *(Total(f"{kind}_cents", "Order", kind) for kind in ORDER_KINDS),
     Total("commission_count", "Commission", counts=True),
     Total("commission_cents", "Commission"),
 )
 TOTAL_COLUMNS = tuple(t.column for t in TOTALS)
 REVENUE_TOTALS = tuple(t for t in TOTALS if t.kind is not None)  # one per order kind
 REVENUE_COLUMNS = tuple(t.column for t in REVENUE_TOTALS)
-ORDER_KINDS = tuple(t.kind for t in REVENUE_TOTALS)
 
 
 def aggregates(totals: Iterable[Total], fact: str) -> str:

@@ -8,14 +8,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from downline import totals
+from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS, STATUSES  # noqa: F401
 
 # Dependency order: a file may refer only to kinds loaded before it (or already in Neo4j).
 KINDS = ("distributors", "customers", "orders", "commissions")
-
-ORDER_KINDS = totals.ORDER_KINDS  # each is revenue, with a total of its own
-COMMISSION_TYPES = ("retail_margin", "level", "rank_bonus", "recruitment", "other")
-STATUSES = ("active", "inactive", "terminated")
 
 
 @dataclass(frozen=True)

@@ -94,31 +94,23 @@ RETURN x.distributor_id AS id, x.from_id AS from_id, x.changed_on AS changed_on
 ORDER BY x.changed_on
 """
 
-# --- money flows -------------------------------------------------------------------------
+# --- money flows and compliance ----------------------------------------------------------
 
-# Commission amounts by (source, earner); levels are attached in Python from the tree asked for.
-COMMISSION_PAIRS = """
+# The period's commissions by earner, source, type and the kind of the order that triggered
+# them (its order's kind, when it names one): flows by level and the indicators' triggers.
+COMMISSIONS_BY_PAIR_AND_TRIGGER = """
 MATCH (c:Commission)-[:PAID_TO]->(e:Distributor)
 WHERE c.period >= $period_from AND c.period <= $period_to
 OPTIONAL MATCH (c)-[:SOURCED_FROM]->(s:Distributor)
-RETURN e.id AS earner_id, s.id AS source_id, sum(c.amount_cents) AS cents, count(c) AS commissions
+OPTIONAL MATCH (c)-[:FOR_ORDER]->(o:Order)
+RETURN e.id AS earner_id, s.id AS source_id, c.type AS type, o.kind AS order_kind,
+       sum(c.amount_cents) AS cents, count(c) AS commissions
 """
 
 ORDERS_BY_ACCOUNT_AND_KIND = """
 MATCH (o:Order)-[:PLACED_BY]->(d:Distributor)
 WHERE o.ordered_on >= $date_from AND o.ordered_on <= $date_to
 RETURN d.id AS id, o.kind AS kind, sum(o.amount_cents) AS cents, count(o) AS orders
-"""
-
-# --- compliance --------------------------------------------------------------------------
-
-# Each commission classified by what triggered it: its order's kind when it names one.
-COMMISSIONS_BY_TRIGGER = """
-MATCH (c:Commission)-[:PAID_TO]->(e:Distributor)
-WHERE c.period >= $period_from AND c.period <= $period_to
-OPTIONAL MATCH (c)-[:FOR_ORDER]->(o:Order)
-RETURN e.id AS earner_id, c.type AS type, o.kind AS order_kind,
-       sum(c.amount_cents) AS cents
 """
 
 # Personal purchases by day of month and month length, for end-of-period bunching.
@@ -155,4 +147,14 @@ RETURN d.id AS id, d.name AS name, d.country AS country, d.rank AS rank, d.statu
        d.downline_levels AS downline_levels, d.downline_active AS downline_active,
        d.downline_revenue_cents AS downline_revenue_cents,
        d.downline_commission_cents AS downline_commission_cents
+"""
+
+# --- the read model ----------------------------------------------------------------------
+
+# The newest runs, for whether the snapshot reflects the newest finished one.
+LATEST_RUNS = """
+MATCH (r:IngestRun)
+RETURN r.id AS id, r.status AS status
+ORDER BY r.started_at DESC
+LIMIT $limit
 """

@@ -1,7 +1,7 @@
 """Join cohorts: how many joined each month, how many were still active 3, 6 and 12 months
 later, and what they earned (`downline cohorts`).
 
-A distributor is still active m months after joining when it has no `left_on`, or left later
+A distributor is still active m months after joining when it has not left, or left later
 than that. A cohort is judged at m months only once every member has reached m months by the
 end of the data (the last join or leave date covered, or the end of the period asked).
 """
@@ -10,77 +10,67 @@ from __future__ import annotations
 
 from datetime import date
 
-import neo4j
+import numpy as np
 import pandas as pd
 
+from downline.snapshot import NEVER
+from queries.calendar import day_number, month_numbers, plus_months
+from queries.earnings import group_medians
+from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
-from queries.tree import distributors, find_root
 
 MONTHS = (3, 6, 12)
+COLUMNS = ["cohort", "recruits", *(f"active_after_{m}" for m in MONTHS)]
+COLUMNS += ["median_commission_cents"]
 
 
-def _plus_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    days = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return date(year, month, min(day.day, days))
-
-
-def data_end(frame: pd.DataFrame, last_day: date | None = None) -> date | None:
+def data_end(network: Network, last_day: date | None = None) -> int | None:
+    """The day the data reaches: `last_day`, else the last join or leave covered."""
     if last_day is not None:
-        return last_day
-    days = [d for d in (frame.joined_on.max(), frame.left_on.dropna().max()) if pd.notna(d)]
+        return day_number(last_day)
+    left = network.left[network.left != NEVER]
+    days = [int(d.max()) for d in (network.joined, left) if len(d)]
     return max(days) if days else None
 
 
-def still_active(frame: pd.DataFrame, months: int) -> pd.Series:
-    horizon = frame.joined_on.map(lambda d: _plus_months(d, months))
-    return frame.left_on.isna() | (frame.left_on > horizon)
+def still_active(network: Network, months: int) -> np.ndarray:
+    return network.left > plus_months(network.joined, months)
 
 
-def retention(frame: pd.DataFrame, months: int, last_day: date | None = None) -> float | None:
+def retention(network: Network, months: int, last_day: date | None = None) -> float | None:
     """The share still active `months` after joining, of those who joined long enough ago."""
-    end = data_end(frame, last_day)
+    end = data_end(network, last_day)
     if end is None:
         return None
-    judged = frame[frame.joined_on.map(lambda d: _plus_months(d, months) <= end)]
-    return float(still_active(judged, months).mean()) if len(judged) else None
+    judged = plus_months(network.joined, months) <= end
+    return float(still_active(network, months)[judged].mean()) if judged.any() else None
 
 
-def cohorts(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> pd.DataFrame:
-    frame = distributors(driver, database, filters, find_root(driver, database, root))
-    return table(frame, filters.date_to or filters.as_of)
+def cohorts(source, root: str | None = None, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    return table(source.network(root, filters), filters.date_to or filters.as_of)
 
 
-def table(frame: pd.DataFrame, last_day: date | None = None) -> pd.DataFrame:
+def table(network: Network, last_day: date | None = None) -> pd.DataFrame:
     """cohort (YYYY-MM), recruits, active_after_3/6/12 (shares, None when too young),
-    median_commission_cents."""
-    end = data_end(frame, last_day)
-    frame = frame.assign(cohort=frame.joined_on.map(lambda d: f"{d.year:04d}-{d.month:02d}"))
-    rows = []
-    for cohort, members in frame.groupby("cohort"):
-        row = {"cohort": cohort, "recruits": len(members)}
-        youngest = members.joined_on.max()
-        for months in MONTHS:
-            judged = end is not None and _plus_months(youngest, months) <= end
-            row[f"active_after_{months}"] = (
-                float(still_active(members, months).mean()) if judged else None
-            )
-        row["median_commission_cents"] = float(members.commission_cents.median())
-        rows.append(row)
-    return pd.DataFrame(rows)
+    median_commission_cents, one row per join month in order."""
+    end = data_end(network, last_day)
+    month = month_numbers(network.joined)
+    present, code = np.unique(month, return_inverse=True)
+    recruits = np.bincount(code, minlength=len(present))
+    youngest = np.full(len(present), np.iinfo(np.int64).min)
+    np.maximum.at(youngest, code, network.joined)
+    frame = pd.DataFrame(
+        {
+            "cohort": [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in present],
+            "recruits": recruits,
+        }
+    )
+    for months in MONTHS:
+        share = np.bincount(code, still_active(network, months), len(present)) / recruits
+        if end is None:
+            judged = np.zeros(len(present), dtype=bool)
+        else:
+            judged = plus_months(youngest, months) <= end
+        frame[f"active_after_{months}"] = pd.Series(share, dtype=object).where(judged, None)
+    frame["median_commission_cents"] = group_medians(code, network.commission_cents, len(present))
+    return frame[COLUMNS]

@@ -11,7 +11,8 @@ import pandas as pd
 
 from downline.forest import DOWNLINE_FIELDS
 from queries import analytics_cypher as q
-from queries.tree import no_such_distributor, read
+from queries.network import no_such_distributor
+from queries.tree import read
 
 
 @dataclass(frozen=True)

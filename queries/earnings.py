@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import neo4j
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
-from queries.inequality import BANDS, band_of, gini, lorenz, top_share
-from queries.tree import distributors, find_root
+from queries.inequality import BANDS, band_index, gini, lorenz, top_share
+
+NO_RANK = "(none)"
 
 
 @dataclass(frozen=True)
@@ -30,49 +33,75 @@ class Earnings:
     lorenz: list[tuple[float, float]]
 
 
-def earnings(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> Earnings:
-    frame = distributors(driver, database, filters, find_root(driver, database, root))
-    return summarise(frame)
+def earnings(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Earnings:
+    return summarise(source.network(root, filters))
 
 
-def summarise(frame: pd.DataFrame) -> Earnings:
-    """From one row per participant with `commission_cents` and `rank`."""
-    cents = frame.commission_cents.astype("int64")
-    bands = (
-        cents.map(band_of)
-        .to_frame("band")
-        .assign(cents=cents)
-        .groupby("band")
-        .agg(participants=("cents", "size"), total_cents=("cents", "sum"))
-        .reindex([name for name, _, _ in BANDS], fill_value=0)
-        .rename_axis("band")
-        .reset_index()
-    )
-    bands["share"] = bands.participants / len(frame) if len(frame) else 0.0
-    by_rank = (
-        frame.assign(rank=frame["rank"].fillna("(none)"), zero=cents == 0, cents=cents)
-        .groupby("rank")
-        .agg(
-            participants=("cents", "size"),
-            zero_share=("zero", "mean"),
-            mean_cents=("cents", "mean"),
-            median_cents=("cents", "median"),
-        )
-        .reset_index()
-        .sort_values("mean_cents", ascending=False)
-        .reset_index(drop=True)
-    )
+def summarise(network: Network) -> Earnings:
+    cents = network.commission_cents
+    n = len(cents)
     return Earnings(
-        participants=len(frame),
+        participants=n,
         total_cents=int(cents.sum()),
-        mean_cents=float(cents.mean()) if len(frame) else 0.0,
-        median_cents=float(cents.median()) if len(frame) else 0.0,
+        mean_cents=float(cents.mean()) if n else 0.0,
+        median_cents=float(np.median(cents)) if n else 0.0,
         gini=gini(cents),
         top_1_share=top_share(cents, 0.01),
         top_10_share=top_share(cents, 0.10),
-        bands=bands[["band", "participants", "share", "total_cents"]],
-        by_rank=by_rank,
+        bands=_bands(cents),
+        by_rank=_by_rank(network),
         lorenz=lorenz(cents),
     )
+
+
+def _bands(cents: np.ndarray) -> pd.DataFrame:
+    band = band_index(cents)
+    participants = np.bincount(band, minlength=len(BANDS))
+    return pd.DataFrame(
+        {
+            "band": [name for name, _, _ in BANDS],
+            "participants": participants,
+            "share": participants / len(cents) if len(cents) else 0.0,
+            "total_cents": np.bincount(band, cents, minlength=len(BANDS)).round().astype(np.int64),
+        }
+    )
+
+
+def _by_rank(network: Network) -> pd.DataFrame:
+    """Per rank (none: NO_RANK), the highest mean first (ties: by name): participants, the
+    share who earned nothing, mean and median."""
+    encoded = pc.dictionary_encode(pc.fill_null(network.rank, NO_RANK))
+    names = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    cents = network.commission_cents
+    count = np.bincount(code, minlength=len(names))
+    mean = np.bincount(code, cents, minlength=len(names)) / np.maximum(count, 1)
+    frame = pd.DataFrame(
+        {
+            "rank": names,
+            "participants": count,
+            "zero_share": np.bincount(code, cents == 0, minlength=len(names))
+            / np.maximum(count, 1),
+            "mean_cents": mean,
+            "median_cents": group_medians(code, cents, len(names)),
+        }
+    )
+    frame = frame[frame.participants > 0]
+    return frame.sort_values(
+        ["mean_cents", "rank"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def group_medians(code: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """The median of `values` within each group code (the mean of the middle two for an even
+    count; NaN for an empty group), by one sort."""
+    order = np.lexsort((values, code))
+    ordered = values[order].astype(float)
+    count = np.bincount(code, minlength=groups)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    low = start + (count - 1) // 2
+    high = start + count // 2
+    out = np.full(groups, np.nan)
+    full = count > 0
+    out[full] = (ordered[low[full]] + ordered[high[full]]) / 2
+    return out

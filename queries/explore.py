@@ -4,14 +4,13 @@ the neighbourhood of one distributor, growth by month and whole-network totals."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import neo4j
 import pandas as pd
 
-from downline import totals
 from queries import explore_cypher as q
-from queries.tree import no_such_distributor, read
+from queries.network import no_such_distributor
+from queries.tree import read
 
 # A sunburst of about a thousand nodes draws in about a second in Chromium on two cores; a
 # 20,000-node one takes a minute.
@@ -24,61 +23,6 @@ def data_version(driver: neo4j.Driver, database: str) -> str:
     """Changes whenever an ingest run finishes."""
     row = read(driver, database, q.DATA_VERSION).iloc[0]
     return f"{row.finished_at}/{row.runs}"
-
-
-@dataclass(frozen=True)
-class NetworkTotals:
-    distributors: int
-    active: int
-    depth: int
-    revenue_cents: int
-    retail_cents: int
-    commission_cents: int
-    zero_earners: int
-
-    @property
-    def retail_share(self) -> float | None:
-        return self.retail_cents / self.revenue_cents if self.revenue_cents else None
-
-    @property
-    def zero_earner_share(self) -> float | None:
-        return self.zero_earners / self.distributors if self.distributors else None
-
-
-def network_totals(driver: neo4j.Driver, database: str) -> NetworkTotals:
-    row = read(driver, database, q.NETWORK_TOTALS).iloc[0]
-    return NetworkTotals(
-        distributors=int(row.distributors),
-        active=int(row.active),
-        depth=int(row.depth),
-        revenue_cents=int(totals.revenue(row)),
-        retail_cents=int(row.retail_cents),
-        commission_cents=int(row.commission_cents),
-        zero_earners=int(row.zero_earners),
-    )
-
-
-def growth(driver: neo4j.Driver, database: str) -> pd.DataFrame:
-    """Per month: joined, left, net and the members at its end (joined minus left so far)."""
-    joined = read(driver, database, q.JOINED_BY_MONTH)
-    left = read(driver, database, q.LEFT_BY_MONTH)
-    frame = pd.DataFrame(columns=["month", "joined", "left"])
-    if len(joined) or len(left):
-        frame = (
-            pd.concat([joined.set_index("month"), left.set_index("month")], axis=1)
-            .fillna(0)
-            .sort_index()
-            .rename_axis("month")
-            .reset_index()
-        )
-    for column in ("joined", "left"):
-        frame[column] = frame[column].astype("int64")
-    frame["month"] = frame.month.map(lambda d: f"{d.year:04d}-{d.month:02d}")
-    frame["net"] = frame.joined - frame.left
-    frame["members"] = frame.net.cumsum()
-    before = frame.members - frame.net
-    frame["attrition"] = (frame.left / before.where(before > 0)).astype(float)
-    return frame
 
 
 def lucene_prefixes(text: str) -> str | None:

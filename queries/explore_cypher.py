@@ -1,5 +1,5 @@
 """Cypher for exploring the network in the dashboard: search, the downline's shape around one
-distributor, growth over time, whole-network totals. Values only as $parameters; every
+distributor. Values only as $parameters; every
 statement reads values the ingest keeps, so none walks an unbounded path."""
 
 from downline.totals import revenue_cypher
@@ -9,29 +9,6 @@ from downline.totals import revenue_cypher
 DATA_VERSION = """
 MATCH (r:IngestRun) WHERE r.finished_at IS NOT NULL
 RETURN toString(max(r.finished_at)) AS finished_at, count(r) AS runs
-"""
-
-# One pass over the stored per-distributor totals.
-NETWORK_TOTALS = """
-MATCH (d:Distributor)
-RETURN count(d) AS distributors,
-       count(CASE WHEN d.status = 'active' THEN 1 END) AS active,
-       coalesce(max(d.depth), 0) AS depth,
-       coalesce(sum(d.retail_cents), 0) AS retail_cents,
-       coalesce(sum(d.personal_cents), 0) AS personal_cents,
-       coalesce(sum(d.starter_kit_cents), 0) AS starter_kit_cents,
-       coalesce(sum(d.commission_cents), 0) AS commission_cents,
-       count(CASE WHEN coalesce(d.commission_cents, 0) = 0 THEN 1 END) AS zero_earners
-"""
-
-JOINED_BY_MONTH = """
-MATCH (d:Distributor) WHERE d.joined_on IS NOT NULL
-RETURN date.truncate('month', d.joined_on) AS month, count(*) AS joined
-"""
-
-LEFT_BY_MONTH = """
-MATCH (d:Distributor) WHERE d.left_on IS NOT NULL
-RETURN date.truncate('month', d.left_on) AS month, count(*) AS left
 """
 
 # An exact id first, then words and prefixes of ids and names from the full-text index.

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import neo4j
+import numpy as np
 import pandas as pd
 
-from queries import analytics_cypher as q
+from downline.vocabulary import ORDER_KINDS
+from queries.facts import Network, OrderSums, Paid
 from queries.filters import NO_FILTERS, Filters
-from queries.tree import distributors, find_root, read
 
 
 @dataclass(frozen=True)
@@ -22,46 +22,64 @@ class Flows:
     by_gap: pd.DataFrame  # gap (source level - earner level), commission_cents, share
 
 
-def flows(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> Flows:
-    covered = distributors(driver, database, filters, find_root(driver, database, root))
-    level = dict(zip(covered.id, covered.level, strict=True))
-    params = filters.params()
+def flows(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Flows:
+    network = source.network(root, filters)
+    paid = source.paid(network, filters)
+    return Flows(
+        by_level(network, paid),
+        entering(network, source.order_sums(network, filters)),
+        by_gap(network, paid),
+    )
 
-    pairs = read(driver, database, q.COMMISSION_PAIRS, **params)
-    pairs = pairs[pairs.earner_id.isin(level)]
-    pairs = pairs.assign(
-        earner_level=pairs.earner_id.map(level).astype("int64"),
-        source_level=pairs.source_id.map(level).astype("Int64"),
-    )
-    by_level = (
-        pairs.groupby(["source_level", "earner_level"], dropna=False)
-        .agg(commission_cents=("cents", "sum"), commissions=("commissions", "sum"))
-        .reset_index()
-        .sort_values(["source_level", "earner_level"], na_position="last")
-        .reset_index(drop=True)
-    )
-    sourced = pairs.dropna(subset=["source_level"])
-    gaps = (
-        (sourced.source_level - sourced.earner_level)
-        .astype("int64")
-        .rename("gap")
-        .to_frame()
-        .assign(commission_cents=sourced.cents)
-        .groupby("gap")
-        .commission_cents.sum()
-        .reset_index()
-    )
-    total = gaps.commission_cents.sum()
-    gaps["share"] = gaps.commission_cents / total if total else 0.0
 
-    orders = read(driver, database, q.ORDERS_BY_ACCOUNT_AND_KIND, **params)
-    orders = orders[orders.id.isin(level)]
-    entering = (
-        orders.assign(level=orders.id.map(level).astype("int64"))
-        .groupby(["level", "kind"])
-        .agg(cents=("cents", "sum"), orders=("orders", "sum"))
-        .reset_index()
+def by_level(network: Network, paid: Paid) -> pd.DataFrame:
+    """Commissions to covered earners by (source level, earner level); a source that is not
+    named or not covered has no level, and those rows come last."""
+    earner = network.level[paid.earner]
+    source = np.where(paid.source >= 0, network.level[np.maximum(paid.source, 0)], -1)
+    width = int(earner.max(initial=-1)) + 1
+    cell = (source + 1) * width + earner  # no level first in the code, last in the table
+    size = (int(source.max(initial=-1)) + 2) * width
+    cents = np.bincount(cell, paid.cents, minlength=size).round().astype(np.int64)
+    count = np.bincount(cell, paid.count, minlength=size).round().astype(np.int64)
+    present = np.flatnonzero(np.bincount(cell, minlength=size))
+    order = np.concatenate([present[present >= width], present[present < width]])
+    levels = order // width - 1
+    return pd.DataFrame(
+        {
+            "source_level": pd.Series(levels, dtype="Int64").mask(levels < 0),
+            "earner_level": (order % width).astype(np.int64),
+            "commission_cents": cents[order],
+            "commissions": count[order],
+        }
     )
-    return Flows(by_level, entering, gaps)
+
+
+def by_gap(network: Network, paid: Paid) -> pd.DataFrame:
+    """Commissions with a covered source, by how many levels above it the earner is."""
+    sourced = paid.source >= 0
+    gap = network.level[paid.source[sourced]] - network.level[paid.earner[sourced]]
+    cents = paid.cents[sourced]
+    low = int(gap.min(initial=0))
+    totals = np.bincount(gap - low, cents, minlength=0).round().astype(np.int64)
+    present = np.flatnonzero(np.bincount(gap - low))
+    frame = pd.DataFrame(
+        {"gap": (present + low).astype(np.int64), "commission_cents": totals[present]}
+    )
+    total = frame.commission_cents.sum()
+    frame["share"] = frame.commission_cents / total if total else 0.0
+    return frame
+
+
+def entering(network: Network, sums: OrderSums) -> pd.DataFrame:
+    """Orders by level and kind (kinds in name order within a level): amount and count."""
+    depth = int(network.level.max(initial=-1)) + 1
+    rows = []
+    for kind in sorted(ORDER_KINDS):
+        column = ORDER_KINDS.index(kind)
+        cents = np.bincount(network.level, sums.cents[:, column], minlength=depth)
+        count = np.bincount(network.level, sums.count[:, column], minlength=depth)
+        for level in np.flatnonzero(count):
+            rows.append((int(level), kind, int(round(cents[level])), int(count[level])))
+    frame = pd.DataFrame(rows, columns=["level", "kind", "cents", "orders"])
+    return frame.sort_values(["level", "kind"], kind="stable").reset_index(drop=True)

@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
-import neo4j
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from downline.errors import DownlineError
-from queries import analytics_cypher as q
+from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS
 from queries.cohorts import retention
+from queries.facts import Network, Paid
 from queries.filters import NO_FILTERS, Filters
 from queries.inequality import gini, top_share
 from queries.subtrees import Subtrees
-from queries.tree import distributors, find_root, read
 
-PARTICIPANT_KINDS = ("personal", "starter_kit")
 END_OF_PERIOD_DAYS = 5
 THOUSAND = 100_000  # cents
 EVEN_SPREAD = END_OF_PERIOD_DAYS / 30.44  # the share of purchases in those days if spread evenly
@@ -50,10 +50,9 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Indicators:
-    """The indicators in catalogue order, and one row per earner (`--by-earner`)."""
+    """The indicators in catalogue order."""
 
     items: list[Indicator]
-    by_earner: pd.DataFrame
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame([i.__dict__ for i in self.items])
@@ -116,12 +115,13 @@ class Ratio(Line):
 @dataclass(frozen=True)
 class Figures:
     """What the indicators are taken from, once per call: the covered distributors, their
-    personal purchases by day, each part summed over them all, and the per-earner table."""
+    personal purchases in the last days of a month, the parts per distributor, and each part
+    summed over them all."""
 
-    frame: pd.DataFrame
-    personal: pd.DataFrame
+    network: Network
+    late_personal: np.ndarray
+    parts: dict[str, np.ndarray]
     totals: dict[str, float]
-    by_earner: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -163,33 +163,33 @@ def _participant_tied(figures: Figures) -> str:
 
 
 def _low_share_earners(figures: Figures) -> str:
-    earners = figures.by_earner
-    return f"{int((earners.customer_share <= 0.5).sum())} of {len(earners)} earners"
+    earners = figures.network.commission_cents > 0
+    low = int((figures.parts["customer_share"][earners] <= 0.5).sum())
+    return f"{low} of {int(earners.sum())} earners"
 
 
 def _kit_lost(figures: Figures) -> str:
-    kit = figures.frame[figures.frame.starter_kit_cents > 0]
-    lost = _share((kit.commission_cents < kit.starter_kit_cents).sum(), len(kit))
+    net = figures.network
+    kit = net.starter_kit_cents > 0
+    lost = _share((net.commission_cents[kit] < net.starter_kit_cents[kit]).sum(), kit.sum())
     return f"starter-kit buyers who never recouped the kit: {_pct(lost)}"
 
 
 def _top_1(figures: Figures) -> float | None:
-    earned = figures.frame.commission_cents
+    earned = figures.network.commission_cents
     return top_share(earned, 0.01) if len(earned) and earned.sum() else None
 
 
 def _gini(figures: Figures) -> str:
-    return f"Gini {gini(figures.frame.commission_cents):.3f}"
+    return f"Gini {gini(figures.network.commission_cents):.3f}"
 
 
 def _retention(figures: Figures) -> float | None:
-    return retention(figures.frame, 12)
+    return retention(figures.network, 12)
 
 
 def _end_of_period(figures: Figures) -> float | None:
-    personal = figures.personal
-    late = personal.day > (personal.month_end.map(lambda d: d.day) - END_OF_PERIOD_DAYS)
-    return _share(personal[late].cents.sum(), personal.cents.sum())
+    return _share(figures.late_personal.sum(), figures.network.personal_cents.sum())
 
 
 # Every indicator, in the order reported; docs/indicators.md has a row for each.
@@ -292,169 +292,140 @@ class NotBySubtree(DownlineError):
 @dataclass(frozen=True)
 class Inputs:
     """What the indicators are computed from, read once: the covered distributors with their
-    period figures, their commissions by type and order kind, and their personal purchases by
-    day. The parts and subtrees are built on first use, for `indicators()` and every key."""
+    period figures, the period's commissions to them, and their personal purchases in the last
+    days of a month. The parts and subtrees are built on first use, for `indicators()`, every
+    breakdown and the per-earner table."""
 
-    frame: pd.DataFrame
-    triggers: pd.DataFrame
-    personal: pd.DataFrame
+    network: Network
+    paid: Paid
+    late_personal: np.ndarray
 
     def indicators(self) -> Indicators:
-        """`compute` of these inputs, from the parts `by_subtree` sums too."""
-        return _indicators(self.frame, self.personal, self._parts)
+        parts = self._parts.columns
+        totals = {name: column.sum() for name, column in parts.items()}
+        figures = Figures(self.network, self.late_personal, parts, totals)
+        return Indicators([spec.report(figures) for spec in CATALOGUE])
 
     def by_subtree(self, key: str, min_size: int = MIN_SUBTREE, top: int = TOP) -> pd.DataFrame:
-        """`by_subtree` of these inputs; the parts and subtrees are built once for every key."""
+        """Indicator `key` within each distributor's subtree (itself and its downline among
+        the covered distributors) of at least `min_size` distributors: the `top` furthest past
+        the threshold in the crossing direction first (ties: the larger subtree, then the
+        root's id), as root, distributors, value, crossed. Subtrees with nothing to judge by (a
+        zero denominator) are left out; a key not in `RATIOS` raises `NotBySubtree`."""
         return self._parts.top(key, min_size, top)
+
+    def by_earner(self) -> pd.DataFrame:
+        """One row per earner (commissions above zero), the largest first: commissions,
+        `customer_share` (the retail share of own plus downline revenue), `net_loss` (earned
+        less than own purchases and starter kits), and the retail-tied and recruitment shares
+        of the commissions."""
+        parts, net = self._parts.columns, self.network
+        earners = np.flatnonzero(net.commission_cents > 0)
+        commissions = net.commission_cents[earners]
+        out = pd.DataFrame(
+            {
+                "earner_id": pc.take(net.ids, pa.array(earners)).to_pylist(),
+                "commission_cents": commissions,
+                "customer_share": parts["customer_share"][earners],
+                "net_loss": parts["net_loss"][earners].astype(bool),
+                "retail_reward_share": parts["retail_tied"][earners] / commissions,
+                "recruitment_share": parts["recruiting"][earners] / commissions,
+            }
+        )
+        out = out.sort_values("commission_cents", ascending=False, kind="stable")
+        return out.reset_index(drop=True)
 
     @cached_property
     def _parts(self) -> _Parts:
-        return _Parts(self.frame, self.triggers)
+        return _Parts(self.network, self.paid)
 
 
-def read_inputs(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> Inputs:
+def read_inputs(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Inputs:
     """The distributors `filters` cover (in `root`'s subtree, or all), then the period's
-    commissions and personal purchases, kept to those distributors."""
-    frame = distributors(driver, database, filters, find_root(driver, database, root))
-    params = filters.params()
-    triggers = read(driver, database, q.COMMISSIONS_BY_TRIGGER, **params)
-    triggers = triggers[triggers.earner_id.isin(set(frame.id))]
-    personal = read(driver, database, q.PERSONAL_BY_DAY, **params)
-    personal = personal[personal.id.isin(set(frame.id))]
-    return Inputs(frame, triggers, personal)
+    commissions to them and their late-in-the-month personal purchases."""
+    network = source.network(root, filters)
+    return Inputs(network, source.paid(network, filters), source.late_personal(network, filters))
 
 
-def indicators(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> Indicators:
-    return read_inputs(driver, database, root, filters).indicators()
+def indicators(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Indicators:
+    return read_inputs(source, root, filters).indicators()
 
 
 def indicators_with_subtrees(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
+    source, root: str | None = None, filters: Filters = NO_FILTERS
 ) -> tuple[Indicators, dict[str, pd.DataFrame]]:
     """The indicators and each ratio's breakdown by subtree (`MIN_SUBTREE`, `TOP`), from one
     read and one build of the subtrees: all the Indicators page shows."""
-    inputs = read_inputs(driver, database, root, filters)
+    inputs = read_inputs(source, root, filters)
     return inputs.indicators(), {key: inputs.by_subtree(key) for key in RATIOS}
 
 
-def classify(triggers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Three masks over the rows of commissions by (type, order kind): retail-tied;
-    participant-tied (retail wins where both apply; rows in neither are other); paid for
-    recruitment (type recruitment or a starter kit, overlapping the other two)."""
-    kind = triggers.order_kind
-    retail = ((triggers.type == "retail_margin") | (kind == "retail")).to_numpy()
-    participant = ((triggers.type == "recruitment") | kind.isin(PARTICIPANT_KINDS)).to_numpy()
-    recruiting = ((triggers.type == "recruitment") | (kind == "starter_kit")).to_numpy()
-    return retail, participant & ~retail, recruiting
+RETAIL, PERSONAL, STARTER_KIT = (ORDER_KINDS.index(k) for k in ORDER_KINDS)
+RETAIL_MARGIN = COMMISSION_TYPES.index("retail_margin")
+RECRUITMENT = COMMISSION_TYPES.index("recruitment")
 
 
-def compute(frame: pd.DataFrame, triggers: pd.DataFrame, personal: pd.DataFrame) -> Indicators:
-    """The indicators, in catalogue order, and the per-earner table, from one row per covered
-    distributor (period figures and pre-order numbers), their commissions by earner, type and
-    order kind, and their personal purchases by day."""
-    return _indicators(frame, personal, _Parts(frame, triggers))
-
-
-def _indicators(frame: pd.DataFrame, personal: pd.DataFrame, parts: _Parts) -> Indicators:
-    """`compute` from parts already built, so `Inputs` shares them with `by_subtree`."""
-    totals = {name: column.sum() for name, column in parts.columns.items()}
-    by_earner = _by_earner(frame, parts.columns)
-    figures = Figures(frame, personal, totals, by_earner)
-    return Indicators([spec.report(figures) for spec in CATALOGUE], by_earner)
+def classify(paid: Paid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three masks over the commissions by (type, order kind): retail-tied; participant-tied
+    (own purchases and starter kits, or type recruitment; retail wins where both apply; rows in
+    neither are other); paid for recruitment (type recruitment or a starter kit, overlapping
+    the other two)."""
+    retail = (paid.type == RETAIL_MARGIN) | (paid.trigger == RETAIL)
+    recruitment = paid.type == RECRUITMENT
+    participant = recruitment | (paid.trigger == PERSONAL) | (paid.trigger == STARTER_KIT)
+    return retail, participant & ~retail, recruitment | (paid.trigger == STARTER_KIT)
 
 
 class _Parts:
-    """Per covered distributor (frame order), the parts every ratio in `RATIOS` sums, with the
+    """Per covered distributor (network row), the parts every ratio in `RATIOS` sums, with the
     subtrees to sum them over: built once, shared by the network's values and every breakdown."""
 
-    def __init__(self, frame: pd.DataFrame, triggers: pd.DataFrame):
-        self.subtrees = Subtrees(frame)
-        self.columns = self._columns(frame, triggers)
+    def __init__(self, network: Network, paid: Paid):
+        self.subtrees = Subtrees(network.ids, network.pre, network.post)
+        self.columns = self._columns(network, paid)
 
-    def _columns(self, frame: pd.DataFrame, triggers: pd.DataFrame) -> dict[str, np.ndarray]:
+    def _columns(self, network: Network, paid: Paid) -> dict[str, np.ndarray]:
         """Own figures; commissions received, by what triggered them (`classify`) and in all;
         the 0/1 conditions the participant ratios count; and `customer_share`, the retail
         share of own plus downline revenue, with the pay of those at 50 % or less."""
-        codes, earners = pd.factorize(triggers.earner_id)  # each earner's id hashed once
-        at = pd.Index(frame.id).get_indexer(earners)[codes]  # row in frame, -1 if not covered
-        retail_tied, participant_tied, recruiting = classify(triggers)
-        cents = triggers.cents.to_numpy(dtype=np.float64)  # exact: sums stay far below 2**53
+        retail_tied, participant_tied, recruiting = classify(paid)
 
         def received(rows: np.ndarray) -> np.ndarray:
-            rows = rows & (at >= 0)
-            return np.bincount(at[rows], cents[rows], minlength=len(frame)).astype(np.int64)
+            total = np.bincount(paid.earner[rows], paid.cents[rows], minlength=len(network))
+            return total.round().astype(np.int64)  # exact: sums stay far below 2**53
 
-        retail = frame.retail_cents.to_numpy()
-        bought = frame.personal_cents.to_numpy() + frame.starter_kit_cents.to_numpy()
-        revenue = retail + bought
-        earned = frame.commission_cents.to_numpy()
+        retail = network.retail_cents
+        bought = network.bought_cents
+        revenue = network.revenue_cents
+        earned = network.commission_cents
         sub_retail, sub_revenue = self.subtrees.sums(retail), self.subtrees.sums(revenue)
         customer_share = np.divide(
-            sub_retail, sub_revenue, out=np.zeros(len(frame)), where=sub_revenue > 0
+            sub_retail, sub_revenue, out=np.zeros(len(network)), where=sub_revenue > 0
         )
-        paid = np.where(earned > 0, earned, 0)
+        pay = np.where(earned > 0, earned, 0)
         parts = {
             "retail_tied": received(retail_tied),
             "participant_tied": received(participant_tied),
             "recruiting": received(recruiting),
-            "commissions": received(np.ones(len(at), dtype=bool)),
+            "commissions": received(np.ones(len(paid.earner), dtype=bool)),
             "retail_cents": retail,
             "revenue_cents": revenue,
-            "earned": paid,
-            "low_customer_pay": np.where(customer_share <= 0.5, paid, 0),
+            "earned": pay,
+            "low_customer_pay": np.where(customer_share <= 0.5, pay, 0),
             "customer_share": customer_share,
             "net_loss": (earned < bought).astype(np.int64),
             "zero": (earned == 0).astype(np.int64),
             "small": (earned <= THOUSAND).astype(np.int64),
-            "participants": np.ones(len(frame), dtype=np.int64),
+            "participants": np.ones(len(network), dtype=np.int64),
         }
         parts["tied"] = parts["retail_tied"] + parts["participant_tied"]
         return parts
 
     def top(self, key: str, min_size: int, top: int) -> pd.DataFrame:
-        """`by_subtree` from these parts."""
+        """`Inputs.by_subtree` from these parts."""
         if key not in RATIOS:
             raise NotBySubtree(NOT_BY_SUBTREE.get(key, f"There is no indicator {key}."))
         ratio = RATIOS[key]
         numerator, denominator = self.columns[ratio.numerator], self.columns[ratio.denominator]
         found = self.subtrees.furthest(numerator, denominator, ratio.past, min_size, top)
         return found.assign(crossed=ratio.crosses(found.past)).drop(columns="past")
-
-
-def by_subtree(
-    frame: pd.DataFrame,
-    triggers: pd.DataFrame,
-    key: str,
-    min_size: int = MIN_SUBTREE,
-    top: int = TOP,
-) -> pd.DataFrame:
-    """Indicator `key` within each distributor's subtree (itself and its downline among the
-    covered distributors) of at least `min_size` distributors: the `top` furthest past the
-    threshold in the crossing direction first (ties: the larger subtree, then the root's id),
-    as root, distributors, value, crossed. Subtrees with nothing to judge by (a zero
-    denominator) are left out; an indicator that is not in `RATIOS` raises `NotBySubtree`."""
-    return _Parts(frame, triggers).top(key, min_size, top)
-
-
-def _by_earner(frame: pd.DataFrame, parts: dict[str, np.ndarray]) -> pd.DataFrame:
-    """One row per earner (commissions above zero), the largest first: commissions,
-    `customer_share` (the retail share of own plus downline revenue), `net_loss` (earned less
-    than own purchases and starter kits), and the retail-tied and recruitment shares of the
-    commissions."""
-    earners = (frame.commission_cents > 0).to_numpy()
-    commissions = frame.commission_cents.to_numpy()[earners]
-    out = pd.DataFrame(
-        {
-            "earner_id": frame.id.to_numpy()[earners],
-            "commission_cents": commissions,
-            "customer_share": parts["customer_share"][earners],
-            "net_loss": parts["net_loss"][earners].astype(bool),
-            "retail_reward_share": parts["retail_tied"][earners] / commissions,
-            "recruitment_share": parts["recruiting"][earners] / commissions,
-        }
-    )
-    return out.sort_values("commission_cents", ascending=False).reset_index(drop=True)

@@ -16,13 +16,17 @@ BANDS = (
 )
 
 
+def band_index(cents: np.ndarray) -> np.ndarray:
+    """Each amount's position in BANDS: nothing for 0, else the last band it reaches."""
+    cents = np.asarray(cents)
+    if len(cents) and cents.min() < 0:
+        raise ValueError(f"negative earnings: {cents.min()}")
+    lows = np.array([low for _, low, _ in BANDS[1:]])
+    return np.where(cents == 0, 0, np.searchsorted(lows, cents, side="right"))
+
+
 def band_of(cents: int) -> str:
-    for name, low, high in BANDS:
-        if cents == 0 and high == 0:
-            return name
-        if cents >= low and high != 0 and (high is None or cents < high):
-            return name
-    raise ValueError(f"negative earnings: {cents}")
+    return BANDS[int(band_index(np.array([cents]))[0])][0]
 
 
 def gini(values) -> float:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import neo4j
 import numpy as np
 import pandas as pd
 
-from downline.totals import revenue
 from queries import analytics_cypher as q
+from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
-from queries.tree import distributors, find_root, no_such_distributor, read
+from queries.network import no_such_distributor
 
 COLUMNS = [
     "level",
@@ -35,33 +34,46 @@ class Levels:
         return int(self.table.level.max()) if len(self.table) else 0
 
 
-def levels(
-    driver: neo4j.Driver, database: str, root: str | None = None, filters: Filters = NO_FILTERS
-) -> Levels:
+def levels(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Levels:
+    """Per level of the tree asked: distributors, revenue and commissions in the period, and
+    direct recruits. Without a period the totals Neo4j keeps per level (whole network) or per
+    distributor (a subtree) answer, from `source.cypher`."""
     if filters.period_filtered:
-        frame = distributors(driver, database, filters, find_root(driver, database, root))
-        frame["revenue_cents"] = revenue(frame)
-        table = (
-            frame.groupby("level")
-            .agg(
-                distributors=("id", "size"),
-                revenue_cents=("revenue_cents", "sum"),
-                commission_cents=("commission_cents", "sum"),
-                avg_recruits=("recruits", "mean"),
-                max_recruits=("recruits", "max"),
-            )
-            .reset_index()
-        )
-    elif root is None:  # kept per level by the ingest
-        table = read(driver, database, q.LEVELS_STORED, active_only=filters.active_only)
+        return Levels(root, _with_shares(per_level(source.network(root, filters))))
+    if root is None:  # kept per level by the ingest
+        table = source.cypher.read(q.LEVELS_STORED, active_only=filters.active_only)
     else:  # the stored per-distributor totals, from one index: no order or commission read
-        table = read(
-            driver, database, q.LEVELS_TOTALS_SUBTREE, root=root, active_only=filters.active_only
+        table = source.cypher.read(
+            q.LEVELS_TOTALS_SUBTREE, root=root, active_only=filters.active_only
         )
         if table.empty:
             raise no_such_distributor(root)
         table = table[table.level.notna()]  # none: nobody passed the status filter
     return Levels(root, _with_shares(table))
+
+
+def per_level(network: Network) -> pd.DataFrame:
+    """The levels table's counts from the covered distributors: one row per level that has
+    any, in order."""
+    depth = int(network.level.max()) + 1 if len(network) else 0
+
+    def total(values) -> np.ndarray:
+        return np.bincount(network.level, values, minlength=depth).round().astype(np.int64)
+
+    members = np.bincount(network.level, minlength=depth)
+    most = np.zeros(depth, dtype=np.int64)
+    np.maximum.at(most, network.level, network.recruits)
+    present = members > 0
+    return pd.DataFrame(
+        {
+            "level": np.arange(depth)[present],
+            "distributors": members[present],
+            "revenue_cents": total(network.revenue_cents)[present],
+            "commission_cents": total(network.commission_cents)[present],
+            "avg_recruits": total(network.recruits)[present] / members[present],
+            "max_recruits": most[present],
+        }
+    )
 
 
 COUNTS = ("distributors", "revenue_cents", "commission_cents", "max_recruits")

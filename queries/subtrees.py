@@ -12,23 +12,22 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class Subtrees:
-    """One subtree per row of a frame with `id`, unique `pre` and `post`, in frame order: the
+    """One subtree per row, given the rows' ids, unique `pre` and their `post` numbers: the
     row itself and the rows in its interval."""
 
-    def __init__(self, frame: pd.DataFrame):
-        self.ids = frame.id.to_numpy()
-        pre = frame.pre.to_numpy()
+    def __init__(self, ids: pa.Array, pre: np.ndarray, post: np.ndarray):
+        self.ids = ids
         self.order = np.argsort(pre, kind="stable")
         ordered = pre[self.order]
         self.start = np.empty(len(pre), dtype=np.intp)
         self.start[self.order] = np.arange(len(pre))  # pre numbers are unique
         self.end = np.empty(len(pre), dtype=np.intp)  # searched in pre order: cache-friendly
-        self.end[self.order] = np.searchsorted(
-            ordered, frame.post.to_numpy()[self.order], side="right"
-        )
+        self.end[self.order] = np.searchsorted(ordered, post[self.order], side="right")
         self.sizes = self.end - self.start
 
     def sums(self, values: np.ndarray) -> np.ndarray:
@@ -48,19 +47,20 @@ class Subtrees:
         line (`past` of the ratios: larger is further; ties: the larger subtree, then the root's
         id), as root, distributors, value, past. A zero denominator has no ratio: left out."""
         part, whole = self.sums(numerator), self.sums(denominator)
-        keep = (self.sizes >= min_size) & (whole != 0)
-        value = part[keep] / whole[keep]
+        rows = np.flatnonzero((self.sizes >= min_size) & (whole != 0))
+        value = part[rows] / whole[rows]
         beyond = past(value)
+        if len(rows) > top > 0:  # only the rows that can make the top `top` need ids and a sort
+            near = beyond >= np.partition(beyond, len(beyond) - top)[len(beyond) - top]
+            rows, value, beyond = rows[near], value[near], beyond[near]
         found = pd.DataFrame(
             {
-                "root": self.ids[keep],
-                "distributors": self.sizes[keep],
+                "root": pc.take(self.ids, pa.array(rows)).to_pylist(),
+                "distributors": self.sizes[rows],
                 "value": value,
                 "past": beyond,
             }
         )
-        if len(found) > top > 0:  # only the rows that can make the top `top` need a full sort
-            found = found[beyond >= np.partition(beyond, len(beyond) - top)[len(beyond) - top]]
         found = found.sort_values(
             ["past", "distributors", "root"], ascending=[False, False, True], kind="stable"
         )

@@ -8,17 +8,16 @@ import dash
 import plotly.graph_objects as go
 from dash import Input, Output, callback, html
 
-from dashboard.data import fact, view, warm
+from dashboard.data import view, warm
 from dashboard.ui import graph, guarded, kpi, loading, percent, status
 from downline.output import money
-from queries.explore import growth, network_totals
 from queries.indicators import indicators_with_subtrees
+from queries.overview import overview
 
 dash.register_page(__name__, path="/", name="Overview", title="downline: overview", order=0)
 
 
-warm("overview-totals", lambda: fact(network_totals))
-warm("overview-growth", lambda: fact(growth))
+warm("overview", lambda: view(overview))
 
 
 def layout(**_query) -> html.Div:
@@ -49,8 +48,8 @@ def layout(**_query) -> html.Div:
 )
 @guarded
 def fill_numbers(_):
-    totals = fact(network_totals)
-    months = fact(growth)
+    found = view(overview)
+    totals, months = found.totals, found.growth
     tiles = [
         ("distributors", "distributors", f"{totals.distributors:,}"),
         ("active", "active", f"{totals.active:,}"),

@@ -29,11 +29,17 @@ def _metric(
     active_only: bool,
     as_of: str | None,
 ) -> T:
-    """`metric(driver, database, root, filters)` with the filters checked before connecting."""
+    """`metric(source, root, filters)` with the filters checked before connecting, from the
+    read model when it is up to date (else from Neo4j, saying why on stderr)."""
+    from queries.engine import choose
+
     filters: Filters = parse_filters(date_from, date_to, active_only, as_of)
     settings = ctx.obj
     with connected(settings) as driver:
-        return metric(driver, settings.neo4j_database, root, filters)
+        choice = choose(driver, settings)
+        if choice.warning:
+            typer.echo(f"warning: {choice.warning}", err=True)
+        return metric(choice.source, root, filters)
 
 
 def _view_options(
@@ -124,9 +130,9 @@ def cohorts_command(result, root, fmt) -> None:
     emit(fmt, result, {"root": root, "cohorts": records(result)})
 
 
-@view("queries.indicators:indicators")
+@view("queries.indicators:read_inputs")
 def indicators_command(
-    result,
+    inputs,
     root,
     fmt,
     by_earner: Annotated[
@@ -135,8 +141,10 @@ def indicators_command(
 ) -> None:
     """Compliance indicators against their thresholds."""
     if by_earner:
-        emit(fmt, result.by_earner, {"root": root, "earners": records(result.by_earner)})
+        earners = inputs.by_earner()
+        emit(fmt, earners, {"root": root, "earners": records(earners)})
         return
+    result = inputs.indicators()
     table = result.table()
     document = {"root": root, "indicators": records(table), "summary": result.summary()}
     emit(fmt, table.drop(columns=["detail", "source"]) if fmt is Format.table else table, document)

@@ -11,11 +11,12 @@ import pytest
 
 from ingest.generate import generate
 from queries.cohorts import cohorts
+from queries.cypher_source import CypherSource
 from queries.distributor import distributor_profile
 from queries.earnings import earnings
 from queries.filters import NO_FILTERS, Filters
 from queries.flows import flows
-from queries.indicators import indicators
+from queries.indicators import indicators, read_inputs
 from queries.levels import levels
 from tests.support.expected import cents, depths, read
 from tests.support.servers import run_cli, settings_env, wipe
@@ -107,19 +108,19 @@ def _check_levels(got, want):
 def test_levels_of_the_whole_network_and_of_subtrees(driver, server_settings, network):
     db = server_settings.neo4j_database
     expected = Expected(network)
-    _check_levels(levels(driver, db).table, expected.levels())
+    _check_levels(levels(CypherSource(driver, db)).table, expected.levels())
     _check_levels(
-        levels(driver, db, filters=Filters(active_only=True)).table,
+        levels(CypherSource(driver, db), filters=Filters(active_only=True)).table,
         expected.levels(active_only=True),
     )
     frontline = [d for d, s in expected.sponsor.items() if s and not expected.sponsor[s]]
     biggest = max(frontline, key=lambda d: len(expected.subtree(d)))
-    _check_levels(levels(driver, db, biggest).table, expected.levels(biggest))
+    _check_levels(levels(CypherSource(driver, db), biggest).table, expected.levels(biggest))
 
 
 def test_levels_within_a_period(driver, server_settings, network):
     filters = Filters(date_from=date(2025, 3, 10), date_to=date(2025, 9, 20))
-    got = levels(driver, server_settings.neo4j_database, filters=filters).table
+    got = levels(CypherSource(driver, server_settings.neo4j_database), filters=filters).table
     _check_levels(got, Expected(network, filters).levels())
 
 
@@ -136,7 +137,7 @@ def test_the_levels_command_prints_json_in_currency_units(server_settings, netwo
 
 
 def test_flows_by_source_and_earner_level(driver, server_settings, network):
-    got = flows(driver, server_settings.neo4j_database)
+    got = flows(CypherSource(driver, server_settings.neo4j_database))
     expected = Expected(network)
     comms = expected.comms.assign(
         earner_level=expected.comms.earner_id.map(expected.level),
@@ -163,7 +164,7 @@ def test_flows_by_source_and_earner_level(driver, server_settings, network):
 
 
 def test_earnings_bands_and_concentration(driver, server_settings, network):
-    got = earnings(driver, server_settings.neo4j_database)
+    got = earnings(CypherSource(driver, server_settings.neo4j_database))
     expected = Expected(network)
     per = expected.dist.distributor_id.map(expected.comms.groupby("earner_id").cents.sum())
     per = per.fillna(0).astype(int)
@@ -206,7 +207,7 @@ def _per_distributor(expected: Expected) -> pd.DataFrame:
 
 
 def test_compliance_indicators(driver, server_settings, network):
-    got = {i.key: i for i in indicators(driver, server_settings.neo4j_database).items}
+    got = {i.key: i for i in indicators(CypherSource(driver, server_settings.neo4j_database)).items}
     expected = Expected(network)
     orders, comms = expected.orders, expected.comms
     per = _per_distributor(expected)
@@ -266,10 +267,10 @@ def _crossed(got) -> set[str]:
 def test_the_customer_share_of_an_earners_own_and_downline_revenue(
     driver, server_settings, network
 ):
-    result = indicators(driver, server_settings.neo4j_database)
+    earners = read_inputs(CypherSource(driver, server_settings.neo4j_database)).by_earner()
     expected = Expected(network)
     orders = expected.orders
-    top = result.by_earner.iloc[0]
+    top = earners.iloc[0]
     team = set(expected.subtree(top.earner_id))
     mine = orders[orders.distributor_id.isin(team)]
     assert top.customer_share == pytest.approx(
@@ -278,7 +279,7 @@ def test_the_customer_share_of_an_earners_own_and_downline_revenue(
 
 
 def test_cohorts_by_join_month(driver, server_settings, network):
-    got = cohorts(driver, server_settings.neo4j_database)
+    got = cohorts(CypherSource(driver, server_settings.neo4j_database))
     dist = Expected(network).dist
     month = dist.joined_on.str[:7]
     assert dict(zip(got.cohort, got.recruits, strict=True)) == month.value_counts().to_dict()

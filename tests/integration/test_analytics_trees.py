@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from downline.errors import DownlineError
+from queries.cypher_source import CypherSource
 from queries.distributor import distributor_profile
 from queries.filters import Filters
 from queries.levels import levels
@@ -31,11 +32,11 @@ def test_a_chain_thousands_deep_a_wide_star_and_several_roots(clean_db, server_s
     star = ["S,,2024-01-01"] + [f"S{i},S,2024-01-01" for i in range(20_000)]
     _load(tmp_path, env, chain + star + ["R,,2024-01-01"])
     db = server_settings.neo4j_database
-    whole = levels(clean_db, db).table
+    whole = levels(CypherSource(clean_db, db)).table
     assert whole.level.tolist() == list(range(3000))
     assert whole.distributors.tolist() == [3, 20_001] + [1] * 2998
     assert whole.max_recruits.tolist()[:2] == [20_000, 1]
-    deep = levels(clean_db, db, "C2000").table
+    deep = levels(CypherSource(clean_db, db), "C2000").table
     assert deep.level.tolist() == list(range(1000)) and set(deep.distributors) == {1}
     profile = distributor_profile(clean_db, db, "C2999")
     assert profile.upline.id.tolist() == [f"C{i}" for i in range(2998, -1, -1)]
@@ -53,13 +54,13 @@ def test_levels_as_the_tree_stood_before_a_transfer(clean_db, server_settings, t
         as_of="2024-06-01",
     )
     db = server_settings.neo4j_database
-    now = levels(clean_db, db).table
+    now = levels(CypherSource(clean_db, db)).table
     assert now.distributors.tolist() == [1, 2, 1]
-    before = levels(clean_db, db, filters=Filters(as_of=date(2024, 5, 1))).table
+    before = levels(CypherSource(clean_db, db), filters=Filters(as_of=date(2024, 5, 1))).table
     assert before.distributors.tolist() == [1, 1, 1, 1]
-    january = levels(clean_db, db, filters=Filters(as_of=date(2024, 1, 15))).table
+    january = levels(CypherSource(clean_db, db), filters=Filters(as_of=date(2024, 1, 15))).table
     assert january.distributors.tolist() == [1, 1, 1]
-    under_b = levels(clean_db, db, "B", Filters(as_of=date(2024, 5, 1))).table
+    under_b = levels(CypherSource(clean_db, db), "B", Filters(as_of=date(2024, 5, 1))).table
     assert under_b.distributors.tolist() == [1, 1, 1]
 
 
@@ -73,8 +74,10 @@ def test_a_subtree_with_nobody_active_and_an_unknown_root(clean_db, server_setti
     result = run_cli("ingest", str(folder), env=settings_env(server_settings))
     assert result.returncode == 0, result.stdout + result.stderr
     db = server_settings.neo4j_database
-    assert levels(clean_db, db, "B").table.distributors.tolist() == [1, 1]
-    assert levels(clean_db, db, "B", Filters(active_only=True)).table.empty
-    assert levels(clean_db, db, "A", Filters(active_only=True)).table.distributors.tolist() == [1]
+    assert levels(CypherSource(clean_db, db), "B").table.distributors.tolist() == [1, 1]
+    assert levels(CypherSource(clean_db, db), "B", Filters(active_only=True)).table.empty
+    assert levels(
+        CypherSource(clean_db, db), "A", Filters(active_only=True)
+    ).table.distributors.tolist() == [1]
     with pytest.raises(DownlineError, match="no distributor Z"):
-        levels(clean_db, db, "Z")
+        levels(CypherSource(clean_db, db), "Z")

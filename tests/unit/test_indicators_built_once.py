@@ -4,23 +4,23 @@ the subtrees (a sort of every covered distributor) are built once for all of the
 from __future__ import annotations
 
 from queries import indicators as module
-from queries.indicators import RATIOS, Inputs, indicators_with_subtrees
+from queries.indicators import RATIOS, indicators_with_subtrees
 from queries.subtrees import Subtrees
-from tests.unit.test_indicators_by_subtree import PEOPLE, _no_personal, _numbered, _triggers
+from tests.unit.test_indicators_by_subtree import PEOPLE, _inputs, _numbered, _triggers
 
 
 def test_indicators_with_subtrees_builds_the_subtrees_once(monkeypatch):
     built = []
 
     class Counted(Subtrees):
-        def __init__(self, frame):
-            built.append(len(frame))
-            super().__init__(frame)
+        def __init__(self, ids, pre, post):
+            built.append(len(ids))
+            super().__init__(ids, pre, post)
 
-    inputs = Inputs(_numbered(PEOPLE), _triggers(), _no_personal())
+    inputs = _inputs(_numbered(PEOPLE), _triggers())
     monkeypatch.setattr(module, "Subtrees", Counted)
     monkeypatch.setattr(module, "read_inputs", lambda *_args: inputs)
-    found, subtrees = indicators_with_subtrees(None, "neo4j")
+    found, subtrees = indicators_with_subtrees(None)
     assert built == [len(PEOPLE)]
     assert list(subtrees) == list(RATIOS)
     assert {i.key for i in found.items} >= set(RATIOS)

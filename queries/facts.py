@@ -1,0 +1,106 @@
+"""What the metrics compute on, whichever engine read it (queries/cypher_source.py or
+queries/snapshot_source.py): the covered distributors as aligned arrays, the period's
+commissions, and order sums per distributor and kind. Rows are the covered distributors in
+pre order of the tree asked; every other array refers to them by row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from downline.totals import REVENUE_COLUMNS, revenue
+from downline.vocabulary import ORDER_KINDS
+from queries.network import Cover
+
+# A distributor's figures in the period, in integer cents: orders by kind, then commissions.
+FIGURES = (*REVENUE_COLUMNS, "commission_cents")
+
+
+@dataclass(frozen=True)
+class Network:
+    """The covered distributors: level (0 is the root asked, or each root of the forest),
+    pre-order interval in the tree asked, active (status, or not left by the as-of day),
+    direct recruits in that tree, join and leave days (NEVER: not left), rank, and what each
+    bought and earned in the period. `members`: their positions in the engine's own table."""
+
+    ids: pa.Array
+    members: np.ndarray
+    level: np.ndarray
+    pre: np.ndarray
+    post: np.ndarray
+    active: np.ndarray
+    recruits: np.ndarray
+    joined: np.ndarray
+    left: np.ndarray
+    rank: pa.Array
+    retail_cents: np.ndarray
+    personal_cents: np.ndarray
+    starter_kit_cents: np.ndarray
+    commission_cents: np.ndarray
+
+    @classmethod
+    def of(cls, cover: Cover, **columns) -> Network:
+        return cls(
+            members=cover.members,
+            level=cover.level,
+            pre=cover.pre,
+            post=cover.post,
+            active=cover.active,
+            recruits=cover.recruits,
+            **columns,
+        )
+
+    def __len__(self) -> int:
+        return len(self.level)
+
+    @property
+    def revenue_cents(self) -> np.ndarray:
+        """Revenue: orders of every kind (retail, own purchases, starter kits)."""
+        return revenue(vars(self))
+
+    @property
+    def bought_cents(self) -> np.ndarray:
+        """What the distributor paid the company: own purchases and starter kits."""
+        return self.personal_cents + self.starter_kit_cents
+
+
+@dataclass(frozen=True)
+class Paid:
+    """The period's commissions to covered earners, by (earner row, source row: -1 when none
+    is named or it is not covered, type code, trigger code: the kind of the order named, -1
+    when none): amount and number of commissions. Codes index downline.vocabulary."""
+
+    earner: np.ndarray
+    source: np.ndarray
+    type: np.ndarray
+    trigger: np.ndarray
+    cents: np.ndarray
+    count: np.ndarray
+
+    def covered(self) -> Paid:
+        keep = self.earner >= 0
+        return Paid(*(getattr(self, f)[keep] for f in self.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
+class OrderSums:
+    """Per covered distributor (rows) and order kind (columns, in ORDER_KINDS order): the
+    period's order amounts and numbers of orders."""
+
+    cents: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def add_up(cls, rows: int, at, kind, cents, count) -> OrderSums:
+        """Sums of (row, kind code, cents, count) entries; rows -1 are not covered."""
+        keep = at >= 0
+        cell = at[keep] * len(ORDER_KINDS) + kind[keep]
+        size = rows * len(ORDER_KINDS)
+
+        def add(weights) -> np.ndarray:
+            total = np.bincount(cell, weights[keep], minlength=size)
+            return total.round().astype(np.int64).reshape(rows, len(ORDER_KINDS))
+
+        return cls(add(np.asarray(cents)), add(np.asarray(count)))
