@@ -332,3 +332,52 @@ RETURN labels(n) AS labels LIMIT 1
 # The run history survives the replacement: read before, written back after.
 ALL_RUNS = "MATCH (r:IngestRun) RETURN properties(r) AS props"
 RESTORE_RUNS = "UNWIND $runs AS props CREATE (r:IngestRun) SET r = props"
+
+# --- the analytics snapshot, read back whole (`downline snapshot rebuild`) ----------------
+
+# Days since 1970-01-01, so that dates cross the driver as integers.
+_DAYS = "duration.inDays(date('1970-01-01'), {}).days"
+
+SNAPSHOT_DISTRIBUTORS = f"""
+MATCH (d:Distributor)
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+OPTIONAL MATCH (d)-[p:PLACED_UNDER]->(u:Distributor)
+RETURN d.id AS id, s.id AS sponsor_id, true AS placed, u.id AS placement_id,
+       p.leg AS placement_leg, d.status AS status, d.rank AS rank,
+       {_DAYS.format("d.joined_on")} AS joined_on, {_DAYS.format("d.left_on")} AS left_on
+"""
+
+SNAPSHOT_ORDERS = f"""
+MATCH (o:Order)-[:PLACED_BY]->(d:Distributor)
+RETURN d.id AS distributor_id, {_DAYS.format("o.ordered_on")} AS ordered_on, o.kind AS kind,
+       o.amount_cents AS amount_cents, o.volume_cents AS volume_cents
+"""
+
+SNAPSHOT_COMMISSIONS = """
+MATCH (c:Commission)-[:PAID_TO]->(e:Distributor)
+OPTIONAL MATCH (c)-[:SOURCED_FROM]->(s:Distributor)
+OPTIONAL MATCH (c)-[:FOR_ORDER]->(o:Order)
+RETURN e.id AS earner_id, s.id AS source_id, c.period AS period, c.type AS type,
+       o.kind AS order_kind, c.amount_cents AS amount_cents
+"""
+
+SNAPSHOT_CHANGES = f"""
+MATCH (x:SponsorChange)
+RETURN x.distributor_id AS distributor_id, x.from_id AS from_id, x.to_id AS to_id,
+       {_DAYS.format("x.changed_on")} AS changed_on
+"""
+
+# The newest finished run: what a snapshot read back now reflects.
+NEWEST_FINISHED_RUN = """
+MATCH (r:IngestRun) WHERE r.status <> 'running'
+RETURN r.id AS id ORDER BY r.started_at DESC LIMIT 1
+"""
+
+# Counts and cent sums the snapshot must agree with after a run (the count store and the
+# per-level totals the ingest keeps: no fact is read).
+RECONCILE = """
+RETURN COUNT { (:Distributor) } AS distributors, COUNT { (:Order) } AS orders,
+       COUNT { (:Commission) } AS commissions, COUNT { (:SponsorChange) } AS changes,
+       COLLECT { MATCH (t:LevelTotals) WHERE NOT t.active_only
+                 RETURN [t.level, t.distributors, t.revenue_cents, t.commission_cents] } AS levels
+"""

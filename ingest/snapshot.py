@@ -10,6 +10,8 @@ operations (pyarrow hashing for id look-ups, numpy for numbering and sums).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,14 +20,18 @@ import pyarrow.compute as pc
 
 from downline.forest import number_arrays
 from downline.snapshot import NEVER, SCHEMAS, Version
+from downline.totals import TOTALS
 from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS, STATUSES
 
 # Id-space columns of each kind of input.
 DELTA_SCHEMAS = {
+    # `placed`: the row says where the distributor is placed (otherwise the stored placement
+    # stays, as in Neo4j, where a file without placement columns changes none).
     "distributors": pa.schema(
         [
             ("id", pa.string()),
             ("sponsor_id", pa.string()),
+            ("placed", pa.bool_()),
             ("placement_id", pa.string()),
             ("placement_leg", pa.string()),
             ("status", pa.string()),
@@ -36,6 +42,7 @@ DELTA_SCHEMAS = {
     ),
     "orders": pa.schema(
         [
+            ("id", pa.string()),
             ("distributor_id", pa.string()),
             ("ordered_on", pa.date32()),
             ("kind", pa.string()),
@@ -43,13 +50,15 @@ DELTA_SCHEMAS = {
             ("volume_cents", pa.int64()),
         ]
     ),
-    # `order_kind`: the kind of the order named by order_id (null: none named).
+    # `order_kind`: the kind of the order named by `order_id` (null: none named, or not known
+    # yet: `build` looks it up among the run's orders, then with `kinds_of`).
     "commissions": pa.schema(
         [
             ("earner_id", pa.string()),
             ("source_id", pa.string()),
             ("period", pa.string()),
             ("type", pa.string()),
+            ("order_id", pa.string()),
             ("order_kind", pa.string()),
             ("amount_cents", pa.int64()),
         ]
@@ -64,8 +73,7 @@ DELTA_SCHEMAS = {
     ),
 }
 
-TOTALS = ("order_count", "retail_cents", "personal_cents", "starter_kit_cents")
-TOTALS += ("commission_count", "commission_cents")
+KindsOf = Callable[[list[str]], dict[str, str]] | None
 
 
 def empty(kind: str) -> pa.Table:
@@ -81,23 +89,39 @@ class Delta:
         default_factory=lambda: {kind: empty(kind) for kind in DELTA_SCHEMAS}
     )
 
+    def __post_init__(self):
+        self._lock = threading.Lock()  # the ingest's writer threads add batches at once
+
     def add(self, kind: str, table: pa.Table) -> None:
-        table = table.select(DELTA_SCHEMAS[kind].names).cast(DELTA_SCHEMAS[kind])
-        self.tables[kind] = pa.concat_tables([self.tables[kind], table])
+        """Rows of `kind` by column name; a column they do not have is null."""
+        schema = DELTA_SCHEMAS[kind]
+        missing = [f for f in schema if f.name not in table.column_names]
+        for f in missing:
+            table = table.append_column(f.name, pa.nulls(table.num_rows, f.type))
+        table = table.select(schema.names).cast(schema)
+        with self._lock:
+            self.tables[kind] = pa.concat_tables([self.tables[kind], table])
+
+    def add_records(self, kind: str, records: list[dict]) -> None:
+        """Rows as the ingest's records hold them (ingest.records), missing columns null."""
+        if records:
+            self.add(kind, pa.Table.from_pylist(records, schema=DELTA_SCHEMAS[kind]))
 
     @property
     def rows(self) -> int:
         return sum(t.num_rows for t in self.tables.values())
 
 
-def build(delta: Delta, previous: Version | None = None) -> dict[str, pa.Table]:
-    """The snapshot's tables: `previous` (if any) with `delta` applied."""
+def build(
+    delta: Delta, previous: Version | None = None, kinds_of: KindsOf = None
+) -> dict[str, pa.Table]:
+    """The snapshot's tables: `previous` (if any) with `delta` applied. `kinds_of(order ids)`
+    gives the kinds of orders a commission names that the delta does not hold."""
     base = previous.tables if previous is not None else _empty_snapshot()
     people, ids = _distributors(base["distributors"], delta.tables["distributors"])
-    orders = _facts(base["orders"], _orders(delta.tables["orders"], ids), "day")
-    commissions = _facts(
-        base["commissions"], _commissions(delta.tables["commissions"], ids), "month"
-    )
+    orders = _facts(base["orders"], _orders(delta.tables["orders"], ids), "day", "owner")
+    paid = _with_order_kinds(delta.tables["commissions"], delta.tables["orders"], kinds_of)
+    commissions = _facts(base["commissions"], _commissions(paid, ids), "month", "earner")
     changes = _facts(base["changes"], _changes(delta.tables["changes"], ids), "day")
     people = _with_totals(people, orders, commissions)
     return {
@@ -106,6 +130,23 @@ def build(delta: Delta, previous: Version | None = None) -> dict[str, pa.Table]:
         "commissions": commissions,
         "changes": changes,
     }
+
+
+def _with_order_kinds(paid: pa.Table, orders: pa.Table, kinds_of: KindsOf) -> pa.Table:
+    """Commissions with the kind of the order each names: given, else among the run's own
+    orders, else from `kinds_of`."""
+    kind = paid.column("order_kind").combine_chunks()
+    named = paid.column("order_id").combine_chunks()
+    ours = orders.column("id").combine_chunks()
+    found = pc.take(orders.column("kind").combine_chunks(), pc.index_in(named, value_set=ours))
+    kind = pc.coalesce(kind, found)
+    unknown = pc.and_(pc.is_null(kind), pc.is_valid(named))
+    if kinds_of is not None and pc.any(unknown).as_py():
+        wanted = named.filter(unknown)
+        known = kinds_of(pc.unique(wanted).to_pylist())
+        looked_up = pa.array([known.get(i) for i in wanted.to_pylist()], pa.string())
+        kind = pc.replace_with_mask(kind, unknown, looked_up)
+    return paid.set_column(paid.schema.get_field_index("order_kind"), "order_kind", kind)
 
 
 def _empty_snapshot() -> dict[str, pa.Table]:
@@ -139,51 +180,60 @@ def _distributors(stored: pa.Table, rows: pa.Table) -> tuple[dict, pa.Array]:
     new = at < 0
     at[new] = len(old_ids) + np.arange(int(new.sum()), dtype=np.int32)
     ids = pa.concat_arrays([old_ids, rows.column("id").combine_chunks().filter(pa.array(new))])
-    n = len(ids)
-
-    def column(name, fill, values):
-        out = np.full(n, fill, dtype=values.dtype)
-        if len(old_ids):
-            out[: len(old_ids)] = stored.column(name).to_numpy()
-        out[at] = values
-        return out
-
-    def text(name, values):
-        """A string column: stored values, nulls for new rows, then `values` put in place
-        (replace_with_mask takes the replacements in row order)."""
-        added = pa.nulls(n - len(old_ids), pa.string())
-        out = pa.concat_arrays([stored.column(name).combine_chunks(), added])
-        return pc.replace_with_mask(out, _mask(n, at), pc.take(values, pa.array(np.argsort(at))))
-
-    sponsor = column("sponsor", -1, _index_of(rows.column("sponsor_id"), ids))
-    rank_of_id = np.empty(n, dtype=np.int32)
-    rank_of_id[pc.sort_indices(ids).to_numpy()] = np.arange(n, dtype=np.int32)
+    given = rows.column("placed").to_numpy(zero_copy_only=False).astype(bool)
+    merge = _Merge(stored, at, len(ids))
+    sponsor = merge.numbers("sponsor", -1, _index_of(rows.column("sponsor_id"), ids))
+    rank_of_id = np.empty(len(ids), dtype=np.int32)
+    rank_of_id[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids), dtype=np.int32)
     depth, pre, post, root = number_arrays(sponsor, rank_of_id)
-    at_pre = np.empty(n, dtype=np.int32)
-    at_pre[pre] = np.arange(n, dtype=np.int32)
+    at_pre = np.empty(len(ids), dtype=np.int32)
+    at_pre[pre] = np.arange(len(ids), dtype=np.int32)
+    placement = _index_of(rows.column("placement_id"), ids)
     columns = {
         "id": ids,
         "sponsor": sponsor,
-        "placement": column("placement", -1, _index_of(rows.column("placement_id"), ids)),
-        "leg": text("leg", rows.column("placement_leg")),
+        "placement": merge.numbers("placement", -1, placement, given),
+        "leg": merge.text("leg", rows.column("placement_leg"), given),
         "id_rank": rank_of_id,
         "depth": depth.astype(np.int32),
         "pre": pre.astype(np.int32),
         "post": post.astype(np.int32),
         "root": root.astype(np.int32),
         "at_pre": at_pre,
-        "status": column("status", 0, _codes(rows.column("status"), STATUSES)),
-        "rank": text("rank", rows.column("rank")),
-        "joined": column("joined", 0, _days(rows.column("joined_on"))),
-        "left": column("left", NEVER, _days(rows.column("left_on"))),
+        "status": merge.numbers("status", 0, _codes(rows.column("status"), STATUSES)),
+        "rank": merge.text("rank", rows.column("rank")),
+        "joined": merge.numbers("joined", 0, _days(rows.column("joined_on"))),
+        "left": merge.numbers("left", NEVER, _days(rows.column("left_on"))),
     }
     return columns, ids
 
 
-def _mask(n: int, at: np.ndarray) -> pa.Array:
-    mask = np.zeros(n, dtype=bool)
-    mask[at] = True
-    return pa.array(mask)
+class _Merge:
+    """Stored columns of the distributor table with a run's rows put in place: row i of the
+    run goes to index at[i] (new distributors after the stored ones); `given` says which
+    rows carry a value (the others keep the stored one)."""
+
+    def __init__(self, stored: pa.Table, at: np.ndarray, size: int):
+        self.stored, self.at, self.size = stored, at, size
+        self.old = stored.num_rows
+
+    def numbers(self, name, fill, values: np.ndarray, given=None) -> np.ndarray:
+        out = np.full(self.size, fill, dtype=values.dtype)
+        out[: self.old] = self.stored.column(name).to_numpy()
+        keep = slice(None) if given is None else given
+        out[self.at[keep]] = values[keep]
+        return out
+
+    def text(self, name, values, given=None) -> pa.Array:
+        out = pa.concat_arrays(
+            [self.stored.column(name).combine_chunks(), pa.nulls(self.size - self.old, pa.string())]
+        )
+        values = values.combine_chunks()
+        rows = np.arange(len(self.at)) if given is None else np.flatnonzero(given)
+        rows = rows[np.argsort(self.at[rows])]  # replace_with_mask takes them in index order
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.at[rows]] = True
+        return pc.replace_with_mask(out, pa.array(mask), pc.take(values, pa.array(rows)))
 
 
 def _last_per_id(rows: pa.Table) -> pa.Table:
@@ -205,7 +255,7 @@ def _orders(rows: pa.Table, ids: pa.Array) -> pa.Table:
             "cents": rows.column("amount_cents").to_numpy(),
             "volume_cents": rows.column("volume_cents").to_numpy(),
         },
-        schema=SCHEMAS["orders"],
+        schema=_without_index("orders"),
     )
 
 
@@ -222,7 +272,7 @@ def _commissions(rows: pa.Table, ids: pa.Array) -> pa.Table:
             "trigger": _codes(rows.column("order_kind"), ORDER_KINDS),
             "cents": rows.column("amount_cents").to_numpy(),
         },
-        schema=SCHEMAS["commissions"],
+        schema=_without_index("commissions"),
     )
 
 
@@ -238,34 +288,40 @@ def _changes(rows: pa.Table, ids: pa.Array) -> pa.Table:
     )
 
 
-def _facts(stored: pa.Table, added: pa.Table, key: str) -> pa.Table:
+def _without_index(table: str) -> pa.Schema:
+    """A fact table's columns before its rows are grouped by owner."""
+    schema = SCHEMAS[table]
+    return schema.remove(schema.get_field_index("by_owner"))
+
+
+def _facts(stored: pa.Table, added: pa.Table, key: str, owner: str | None = None) -> pa.Table:
     """Stored and added rows in order of `key` (stable: the stored ones are sorted already,
-    and a run's rows mostly come after them, so the sort is close to a merge)."""
+    and a run's rows mostly come after them, so the sort is close to a merge), with the rows
+    grouped by `owner` when one is named."""
     if added.num_rows == 0:
         return stored
+    if owner is not None:
+        stored = stored.drop_columns(["by_owner"])
     both = pa.concat_tables([stored, added]).combine_chunks()
-    order = np.argsort(both.column(key).to_numpy(), kind="stable")
-    return both.take(pa.array(order))
+    both = both.take(pa.array(np.argsort(both.column(key).to_numpy(), kind="stable")))
+    if owner is None:
+        return both
+    grouped = np.argsort(both.column(owner).to_numpy(), kind="stable").astype(np.int32)
+    return both.append_column("by_owner", pa.array(grouped))
 
 
 def _with_totals(people: dict, orders: pa.Table, commissions: pa.Table) -> dict:
-    """Every distributor's all-time order and commission totals, summed from the facts."""
+    """Every distributor's all-time totals (downline.totals.TOTALS), summed from the facts."""
     n = len(people["id"])
-    owner, kind = orders.column("owner").to_numpy(), orders.column("kind").to_numpy()
-    cents = orders.column("cents").to_numpy()
-    earner = commissions.column("earner").to_numpy()
-    paid = commissions.column("cents").to_numpy()
-
-    def total(where, weights=None):
-        return np.bincount(where, weights, minlength=n).round().astype(np.int64)
-
-    by_kind = {k: total(owner[kind == i], cents[kind == i]) for i, k in enumerate(ORDER_KINDS)}
-    return {
-        **people,
-        "order_count": total(owner),
-        "retail_cents": by_kind["retail"],
-        "personal_cents": by_kind["personal"],
-        "starter_kit_cents": by_kind["starter_kit"],
-        "commission_count": total(earner),
-        "commission_cents": total(earner, paid),
+    facts = {  # owner, kind, cents
+        "Order": [orders.column(c).to_numpy() for c in ("owner", "kind", "cents")],
+        "Commission": [commissions.column(c).to_numpy() for c in ("earner", "type", "cents")],
     }
+    out = dict(people)
+    for total in TOTALS:
+        owner, kind, cents = facts[total.fact]
+        keep = slice(None) if total.kind is None else kind == ORDER_KINDS.index(total.kind)
+        weights = None if total.counts else cents[keep]
+        summed = np.bincount(owner[keep], weights, minlength=n)
+        out[total.column] = summed.round().astype(np.int64)
+    return out

@@ -77,10 +77,10 @@ class CypherSource:
         figures = {c: rows[c].fillna(0).to_numpy(dtype=np.int64) for c in FIGURES}
         return Network.of(
             chosen,
-            ids=pc.take(candidates.ids, pa.array(chosen.members)),
+            all_ids=candidates.ids,
+            all_ranks=strings(frame["rank"]),
             joined=candidates.joined[chosen.members],
             left=candidates.left[chosen.members],
-            rank=strings(rows["rank"]),
             **figures,
         )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from downline.totals import REVENUE_COLUMNS, revenue
 from downline.vocabulary import ORDER_KINDS
@@ -22,10 +23,12 @@ FIGURES = (*REVENUE_COLUMNS, "commission_cents")
 class Network:
     """The covered distributors: level (0 is the root asked, or each root of the forest),
     pre-order interval in the tree asked, active (status, or not left by the as-of day),
-    direct recruits in that tree, join and leave days (NEVER: not left), rank, and what each
-    bought and earned in the period. `members`: their positions in the engine's own table."""
+    direct recruits in that tree, join and leave days (NEVER: not left), and what each bought
+    and earned in the period. `members`: their positions in the engine's own table, whose ids
+    and ranks are `all_ids` and `all_ranks` (looked up only when asked: most views need none)."""
 
-    ids: pa.Array
+    all_ids: pa.Array
+    all_ranks: pa.Array
     members: np.ndarray
     level: np.ndarray
     pre: np.ndarray
@@ -34,7 +37,6 @@ class Network:
     recruits: np.ndarray
     joined: np.ndarray
     left: np.ndarray
-    rank: pa.Array
     retail_cents: np.ndarray
     personal_cents: np.ndarray
     starter_kit_cents: np.ndarray
@@ -54,6 +56,18 @@ class Network:
 
     def __len__(self) -> int:
         return len(self.level)
+
+    @property
+    def ids(self) -> pa.Array:
+        return pc.take(self.all_ids, pa.array(self.members))
+
+    @property
+    def rank(self) -> pa.Array:
+        return pc.take(self.all_ranks, pa.array(self.members))
+
+    def ids_of(self, rows: np.ndarray) -> list[str]:
+        """The ids of some rows."""
+        return pc.take(self.all_ids, pa.array(self.members[rows])).to_pylist()
 
     @property
     def revenue_cents(self) -> np.ndarray:

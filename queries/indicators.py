@@ -17,8 +17,6 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from downline.errors import DownlineError
 from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS
@@ -324,7 +322,7 @@ class Inputs:
         commissions = net.commission_cents[earners]
         out = pd.DataFrame(
             {
-                "earner_id": pc.take(net.ids, pa.array(earners)).to_pylist(),
+                "earner_id": net.ids_of(earners),
                 "commission_cents": commissions,
                 "customer_share": parts["customer_share"][earners],
                 "net_loss": parts["net_loss"][earners].astype(bool),
@@ -381,7 +379,7 @@ class _Parts:
     subtrees to sum them over: built once, shared by the network's values and every breakdown."""
 
     def __init__(self, network: Network, paid: Paid):
-        self.subtrees = Subtrees(network.ids, network.pre, network.post)
+        self.subtrees = Subtrees(network.pre, network.post, network.ids_of)
         self.columns = self._columns(network, paid)
 
     def _columns(self, network: Network, paid: Paid) -> dict[str, np.ndarray]:

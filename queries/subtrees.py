@@ -12,16 +12,14 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 
 class Subtrees:
-    """One subtree per row, given the rows' ids, unique `pre` and their `post` numbers: the
-    row itself and the rows in its interval."""
+    """One subtree per row, given the rows' unique `pre` and their `post` numbers: the row
+    itself and the rows in its interval; `ids_of(rows)` names the roots of those reported."""
 
-    def __init__(self, ids: pa.Array, pre: np.ndarray, post: np.ndarray):
-        self.ids = ids
+    def __init__(self, pre: np.ndarray, post: np.ndarray, ids_of: Callable[[np.ndarray], list]):
+        self.ids_of = ids_of
         self.order = np.argsort(pre, kind="stable")
         ordered = pre[self.order]
         self.start = np.empty(len(pre), dtype=np.intp)
@@ -55,7 +53,7 @@ class Subtrees:
             rows, value, beyond = rows[near], value[near], beyond[near]
         found = pd.DataFrame(
             {
-                "root": pc.take(self.ids, pa.array(rows)).to_pylist(),
+                "root": self.ids_of(rows),
                 "distributors": self.sizes[rows],
                 "value": value,
                 "past": beyond,

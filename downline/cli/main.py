@@ -20,6 +20,7 @@ from downline.cli import analytics
 from downline.cli.db import db_app
 from downline.cli.ingest import demo_app, ingest_app
 from downline.cli.query import query_app
+from downline.cli.snapshot import snapshot_app
 from downline.connection import explain_failure
 from downline.errors import DownlineError
 from downline.settings import Settings, env_names
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(demo_app, name="demo")
 app.add_typer(query_app, name="query")
+app.add_typer(snapshot_app, name="snapshot")
 for _name, _command in analytics.COMMANDS.items():
     app.command(_name)(_command)
 

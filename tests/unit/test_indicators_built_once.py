@@ -13,9 +13,9 @@ def test_indicators_with_subtrees_builds_the_subtrees_once(monkeypatch):
     built = []
 
     class Counted(Subtrees):
-        def __init__(self, ids, pre, post):
-            built.append(len(ids))
-            super().__init__(ids, pre, post)
+        def __init__(self, pre, post, ids_of):
+            built.append(len(pre))
+            super().__init__(pre, post, ids_of)
 
     inputs = _inputs(_numbered(PEOPLE), _triggers())
     monkeypatch.setattr(module, "Subtrees", Counted)

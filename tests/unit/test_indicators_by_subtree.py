@@ -263,7 +263,8 @@ def _inputs(frame: pd.DataFrame, triggers: pd.DataFrame) -> Inputs:
     n = len(frame)
     ids = pa.array(frame.id.tolist(), pa.string())
     network = Network(
-        ids=ids,
+        all_ids=ids,
+        all_ranks=pa.nulls(n, pa.string()),
         members=np.arange(n),
         level=np.zeros(n, dtype=np.int64),
         pre=frame.pre.to_numpy(),
@@ -272,7 +273,6 @@ def _inputs(frame: pd.DataFrame, triggers: pd.DataFrame) -> Inputs:
         recruits=np.zeros(n, dtype=np.int64),
         joined=np.zeros(n, dtype=np.int64),
         left=np.full(n, NEVER, dtype=np.int64),
-        rank=pa.nulls(n, pa.string()),
         **{c: frame[c].to_numpy(dtype=np.int64) for c in ("retail_cents", "personal_cents")},
         starter_kit_cents=frame.starter_kit_cents.to_numpy(dtype=np.int64),
         commission_cents=frame.commission_cents.to_numpy(dtype=np.int64),
