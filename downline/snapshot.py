@@ -5,9 +5,12 @@ and a `meta.json`; `CURRENT` names the version readers use. A writer builds a ne
 temporary folder and swaps `CURRENT` with one rename, so a reader sees one version whole or
 the one before it, never a mix (docs/read-model.md). Ingest writes versions; queries read them.
 
-Facts are keyed by each distributor's stable row index, so moving a distributor rewrites only
-the distributor table's numbers. Days are integers since 1970-01-01; months are
-year * 12 + month - 1; "none" is -1 and "never left" is NEVER.
+The distributor table is in pre order of the sponsor forest (row r has pre number r), so a
+subtree is a run of rows and the whole network is every row, read in order. Facts name their
+distributors by a stable index that never changes (`positions` gives each index's row), so
+moving a distributor rewrites only the distributor table and the per-owner indexes of the
+facts, never the facts. Days are integers since 1970-01-01; months year * 12 + month - 1;
+"none" is -1 and "never left" is NEVER.
 """
 
 from __future__ import annotations
@@ -30,21 +33,21 @@ KEEP_VERSIONS = 2  # the current one and the one before, for readers still holdi
 
 i8, i32, i64 = pa.int8(), pa.int32(), pa.int64()
 
-# Per table, its columns in order. Codes index the tuples in ingest.formats (ORDER_KINDS,
+# Per table, its columns in order. Codes index the tuples in downline.vocabulary (ORDER_KINDS,
 # COMMISSION_TYPES, STATUSES); every *_cents or count column of distributors is all-time.
 SCHEMAS: dict[str, pa.Schema] = {
+    # In pre order; `sponsor`, `placement`, `root` and `post` are rows, `index` the stable one.
     "distributors": pa.schema(
         [
             ("id", pa.string()),
+            ("index", i32),
             ("sponsor", i32),
             ("placement", i32),
             ("leg", pa.string()),
             ("id_rank", i32),  # the id's place in sorted order: roots and siblings go so
             ("depth", i32),
-            ("pre", i32),
             ("post", i32),
             ("root", i32),
-            ("at_pre", i32),  # row i: the distributor whose pre number is i
             ("status", i8),
             ("rank", pa.string()),
             ("joined", i32),
@@ -55,23 +58,26 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("starter_kit_cents", i64),
             ("commission_count", i64),
             ("commission_cents", i64),
+            # also all-time: direct recruits, orders of each kind, commissions received of
+            # each downline.totals.COMMISSION_CLASSES, own purchases late in their month
+            ("recruits", i32),
+            ("retail_orders", i64),
+            ("personal_orders", i64),
+            ("starter_kit_orders", i64),
+            ("retail_tied_cents", i64),
+            ("participant_tied_cents", i64),
+            ("recruiting_cents", i64),
+            ("late_personal_cents", i64),
         ]
     ),
-    # Sorted by day: a period is one slice. `by_owner` lists the rows grouped by owner (each
-    # owner's `order_count` rows, owners in index order, each group in day order), so one
-    # distributor's facts are found without a scan.
+    # Row i: the row of the distributor whose stable index is i.
+    "positions": pa.schema([("row", i32)]),
+    # Sorted by day: a period is one slice. The owner is a stable index.
     "orders": pa.schema(
-        [
-            ("owner", i32),
-            ("day", i32),
-            ("kind", i8),
-            ("cents", i64),
-            ("volume_cents", i64),
-            ("by_owner", i32),
-        ]
+        [("owner", i32), ("day", i32), ("kind", i8), ("cents", i64), ("volume_cents", i64)]
     ),
-    # Sorted by month. `trigger` is the kind of the order the commission names; `by_owner` as
-    # for orders, grouped by earner.
+    # Sorted by month; earner and source are stable indexes; `trigger` is the kind of the
+    # order the commission names.
     "commissions": pa.schema(
         [
             ("earner", i32),
@@ -80,11 +86,25 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("type", i8),
             ("trigger", i8),
             ("cents", i64),
-            ("by_owner", i32),
         ]
     ),
-    # Sponsor changes, sorted by day: the tree as it stood on a day undoes the later ones.
+    # The facts' positions grouped by their owner's row (each row's `order_count` or
+    # `commission_count` of them, in time order): a subtree's facts are one slice of these.
+    "orders_by_owner": pa.schema([("at", i32)]),
+    "commissions_by_owner": pa.schema([("at", i32)]),
+    # Sponsor changes by stable index, sorted by day: the tree on a day undoes the later ones.
     "changes": pa.schema([("distributor", i32), ("from", i32), ("to", i32), ("day", i32)]),
+    # All commissions summed by the depths of source (-1: none) and earner, and whether the
+    # earner is active: the whole network's money flows without reading a commission.
+    "flows": pa.schema(
+        [
+            ("source_depth", i32),
+            ("earner_depth", i32),
+            ("earner_active", pa.bool_()),
+            ("cents", i64),
+            ("count", i64),
+        ]
+    ),
 }
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from downline.vocabulary import ORDER_KINDS
+import numpy as np
+
+from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS
 
 
 @dataclass(frozen=True)
@@ -57,3 +59,27 @@ def revenue(totals):
     """Revenue from the per-kind totals of a frame, a row, or named arrays (anything indexed
     by column name)."""
     return sum(totals[column] for column in REVENUE_COLUMNS)
+
+
+# What a commission is tied to, by its type and the kind of the order it names
+# (docs/indicators.md): retail sales; participants' own purchases and starter kits, or
+# recruitment (retail wins where both apply); and recruitment (type recruitment or a starter
+# kit, overlapping the other two).
+COMMISSION_CLASSES = ("retail_tied", "participant_tied", "recruiting")
+END_OF_PERIOD_DAYS = 5  # "the last days of a month", for end-of-period buying
+
+
+def commission_classes(type_code: np.ndarray, trigger_code: np.ndarray) -> dict[str, np.ndarray]:
+    """Per commission (codes index downline.vocabulary; a trigger of -1 names no order), one
+    mask per class of COMMISSION_CLASSES."""
+    kind = {k: ORDER_KINDS.index(k) for k in ORDER_KINDS}
+    retail_margin = type_code == COMMISSION_TYPES.index("retail_margin")
+    retail = retail_margin | (trigger_code == kind["retail"])
+    recruitment = type_code == COMMISSION_TYPES.index("recruitment")
+    kit = trigger_code == kind["starter_kit"]
+    participant = recruitment | (trigger_code == kind["personal"]) | kit
+    return {
+        "retail_tied": retail,
+        "participant_tied": participant & ~retail,
+        "recruiting": recruitment | kit,
+    }

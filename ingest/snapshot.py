@@ -18,9 +18,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from downline.calendar import in_last_days
 from downline.forest import number_arrays
 from downline.snapshot import NEVER, SCHEMAS, Version
-from downline.totals import TOTALS
+from downline.totals import END_OF_PERIOD_DAYS, TOTALS, commission_classes
 from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS, STATUSES
 
 # Id-space columns of each kind of input.
@@ -116,19 +117,79 @@ def build(
     delta: Delta, previous: Version | None = None, kinds_of: KindsOf = None
 ) -> dict[str, pa.Table]:
     """The snapshot's tables: `previous` (if any) with `delta` applied. `kinds_of(order ids)`
-    gives the kinds of orders a commission names that the delta does not hold."""
-    base = previous.tables if previous is not None else _empty_snapshot()
+    gives the kinds of orders a commission names that the delta does not hold.
+
+    The work is done by stable index and laid out in pre order at the end (`_laid_out`)."""
+    base = _stable(previous) if previous is not None else _empty_snapshot()
     people, ids = _distributors(base["distributors"], delta.tables["distributors"])
-    orders = _facts(base["orders"], _orders(delta.tables["orders"], ids), "day", "owner")
+    orders = _facts(base["orders"], _orders(delta.tables["orders"], ids), "day")
     paid = _with_order_kinds(delta.tables["commissions"], delta.tables["orders"], kinds_of)
-    commissions = _facts(base["commissions"], _commissions(paid, ids), "month", "earner")
+    commissions = _facts(base["commissions"], _commissions(paid, ids), "month")
     changes = _facts(base["changes"], _changes(delta.tables["changes"], ids), "day")
     people = _with_totals(people, orders, commissions)
     return {
-        "distributors": pa.table(people, schema=SCHEMAS["distributors"]),
+        **_laid_out(people, orders, commissions),
         "orders": orders,
         "commissions": commissions,
         "changes": changes,
+        "flows": _flows(people, commissions),
+    }
+
+
+def _stable(previous: Version) -> dict[str, pa.Table]:
+    """The previous version with its distributor table by stable index again (sponsors and
+    placements as stable indexes): what a run's rows are applied to."""
+    people = previous.tables["distributors"]
+    index = people.column("index").to_numpy()
+    order = pa.array(previous.tables["positions"].column("row").to_numpy())
+    stable = people.select(list(_KEPT)).take(order)
+
+    def as_index(name: str) -> pa.Array:
+        rows = stable.column(name).to_numpy()
+        return pa.array(np.where(rows >= 0, index[np.maximum(rows, 0)], -1).astype(np.int32))
+
+    for name in ("sponsor", "placement"):
+        stable = stable.set_column(stable.schema.get_field_index(name), name, as_index(name))
+    return {**previous.tables, "distributors": stable}
+
+
+# The distributor columns a run's rows are merged into (the rest is derived afresh).
+_KEPT = ("id", "sponsor", "placement", "leg", "status", "rank", "joined", "left")
+
+
+def _laid_out(people: dict, orders: pa.Table, commissions: pa.Table) -> dict[str, pa.Table]:
+    """The distributor table in pre order, each stable index's row, and the facts' positions
+    grouped by their owner's row."""
+    pre = people["pre"]
+    at_row = np.empty(len(pre), dtype=np.int64)
+    at_row[pre] = np.arange(len(pre))
+
+    def rows(values: np.ndarray) -> np.ndarray:
+        return np.where(values >= 0, pre[np.maximum(values, 0)], -1).astype(np.int32)
+
+    columns = {**people, "index": np.arange(len(pre), dtype=np.int32)}
+    for name in ("sponsor", "placement", "root"):
+        columns[name] = rows(columns[name])
+    table = pa.table(
+        {
+            name: pc.take(values, pa.array(at_row))
+            if isinstance(values, pa.Array)
+            else values[at_row]
+            for name, values in columns.items()
+            if name in SCHEMAS["distributors"].names
+        },
+        schema=SCHEMAS["distributors"],
+    )
+
+    def by_owner(owner: np.ndarray) -> pa.Table:
+        grouped = np.argsort(pre[owner], kind="stable").astype(np.int32)
+        return pa.table({"at": grouped})
+
+    return {
+        "distributors": table,
+        "positions": pa.table({"row": pre.astype(np.int32)}),
+        "orders_by_owner": by_owner(orders.column("owner").to_numpy()),
+        "commissions_by_owner": by_owner(commissions.column("earner").to_numpy()),
     }
 
 
@@ -150,7 +211,8 @@ def _with_order_kinds(paid: pa.Table, orders: pa.Table, kinds_of: KindsOf) -> pa
 
 
 def _empty_snapshot() -> dict[str, pa.Table]:
-    return {name: schema.empty_table() for name, schema in SCHEMAS.items()}
+    tables = {name: schema.empty_table() for name, schema in SCHEMAS.items()}
+    return {**tables, "distributors": tables["distributors"].select(list(_KEPT))}
 
 
 def _index_of(values: pa.Array | pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
@@ -186,8 +248,6 @@ def _distributors(stored: pa.Table, rows: pa.Table) -> tuple[dict, pa.Array]:
     rank_of_id = np.empty(len(ids), dtype=np.int32)
     rank_of_id[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids), dtype=np.int32)
     depth, pre, post, root = number_arrays(sponsor, rank_of_id)
-    at_pre = np.empty(len(ids), dtype=np.int32)
-    at_pre[pre] = np.arange(len(ids), dtype=np.int32)
     placement = _index_of(rows.column("placement_id"), ids)
     columns = {
         "id": ids,
@@ -199,7 +259,6 @@ def _distributors(stored: pa.Table, rows: pa.Table) -> tuple[dict, pa.Array]:
         "pre": pre.astype(np.int32),
         "post": post.astype(np.int32),
         "root": root.astype(np.int32),
-        "at_pre": at_pre,
         "status": merge.numbers("status", 0, _codes(rows.column("status"), STATUSES)),
         "rank": merge.text("rank", rows.column("rank")),
         "joined": merge.numbers("joined", 0, _days(rows.column("joined_on"))),
@@ -255,7 +314,7 @@ def _orders(rows: pa.Table, ids: pa.Array) -> pa.Table:
             "cents": rows.column("amount_cents").to_numpy(),
             "volume_cents": rows.column("volume_cents").to_numpy(),
         },
-        schema=_without_index("orders"),
+        schema=SCHEMAS["orders"],
     )
 
 
@@ -272,7 +331,7 @@ def _commissions(rows: pa.Table, ids: pa.Array) -> pa.Table:
             "trigger": _codes(rows.column("order_kind"), ORDER_KINDS),
             "cents": rows.column("amount_cents").to_numpy(),
         },
-        schema=_without_index("commissions"),
+        schema=SCHEMAS["commissions"],
     )
 
 
@@ -288,26 +347,13 @@ def _changes(rows: pa.Table, ids: pa.Array) -> pa.Table:
     )
 
 
-def _without_index(table: str) -> pa.Schema:
-    """A fact table's columns before its rows are grouped by owner."""
-    schema = SCHEMAS[table]
-    return schema.remove(schema.get_field_index("by_owner"))
-
-
-def _facts(stored: pa.Table, added: pa.Table, key: str, owner: str | None = None) -> pa.Table:
+def _facts(stored: pa.Table, added: pa.Table, key: str) -> pa.Table:
     """Stored and added rows in order of `key` (stable: the stored ones are sorted already,
-    and a run's rows mostly come after them, so the sort is close to a merge), with the rows
-    grouped by `owner` when one is named."""
+    and a run's rows mostly come after them, so the sort is close to a merge)."""
     if added.num_rows == 0:
         return stored
-    if owner is not None:
-        stored = stored.drop_columns(["by_owner"])
     both = pa.concat_tables([stored, added]).combine_chunks()
-    both = both.take(pa.array(np.argsort(both.column(key).to_numpy(), kind="stable")))
-    if owner is None:
-        return both
-    grouped = np.argsort(both.column(owner).to_numpy(), kind="stable").astype(np.int32)
-    return both.append_column("by_owner", pa.array(grouped))
+    return both.take(pa.array(np.argsort(both.column(key).to_numpy(), kind="stable")))
 
 
 def _with_totals(people: dict, orders: pa.Table, commissions: pa.Table) -> dict:
@@ -318,10 +364,51 @@ def _with_totals(people: dict, orders: pa.Table, commissions: pa.Table) -> dict:
         "Commission": [commissions.column(c).to_numpy() for c in ("earner", "type", "cents")],
     }
     out = dict(people)
-    for total in TOTALS:
-        owner, kind, cents = facts[total.fact]
-        keep = slice(None) if total.kind is None else kind == ORDER_KINDS.index(total.kind)
-        weights = None if total.counts else cents[keep]
-        summed = np.bincount(owner[keep], weights, minlength=n)
-        out[total.column] = summed.round().astype(np.int64)
+
+    def total(owner, keep=slice(None), weights=None) -> np.ndarray:
+        weights = None if weights is None else weights[keep]
+        return np.bincount(owner[keep], weights, minlength=n).astype(np.int64)
+
+    for spec in TOTALS:
+        owner, kind, cents = facts[spec.fact]
+        keep = slice(None) if spec.kind is None else kind == ORDER_KINDS.index(spec.kind)
+        out[spec.column] = total(owner, keep, None if spec.counts else cents)
+    owner, kind, cents = facts["Order"]
+    for code, name in enumerate(ORDER_KINDS):
+        out[f"{name}_orders"] = total(owner, kind == code)
+    sponsor = people["sponsor"]
+    out["recruits"] = total(sponsor, sponsor >= 0).astype(np.int32)
+    late = (kind == ORDER_KINDS.index("personal")) & in_last_days(
+        orders.column("day").to_numpy(), END_OF_PERIOD_DAYS
+    )
+    out["late_personal_cents"] = total(owner, late, cents)
+    earner, _, paid = facts["Commission"]
+    trigger = commissions.column("trigger").to_numpy()
+    for name, mask in commission_classes(facts["Commission"][1], trigger).items():
+        out[f"{name}_cents"] = total(earner, mask, paid)
     return out
+
+
+def _flows(people: dict, commissions: pa.Table) -> pa.Table:
+    """Every commission summed by (source depth, earner depth, earner active)."""
+    depth = people["depth"].astype(np.int64)
+    source = commissions.column("source").to_numpy()
+    earner = commissions.column("earner").to_numpy()
+    active = people["status"] == STATUSES.index("active")
+    deepest = int(depth.max(initial=0)) + 2
+    source_depth = np.where(source >= 0, depth[np.maximum(source, 0)], -1) + 1
+    cell = (source_depth * deepest + depth[earner]) * 2 + active[earner]
+    cents = commissions.column("cents").to_numpy()
+    sums = np.bincount(cell, cents, minlength=deepest * deepest * 2).astype(np.int64)
+    counts = np.bincount(cell, minlength=deepest * deepest * 2)
+    kept = np.flatnonzero(counts)
+    return pa.table(
+        {
+            "source_depth": (kept // 2 // deepest - 1).astype(np.int32),
+            "earner_depth": (kept // 2 % deepest).astype(np.int32),
+            "earner_active": (kept % 2).astype(bool),
+            "cents": sums[kept],
+            "count": counts[kept].astype(np.int64),
+        },
+        schema=SCHEMAS["flows"],
+    )

@@ -13,11 +13,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from downline.calendar import day_number, month_numbers, plus_months
 from downline.snapshot import NEVER
-from queries.calendar import day_number, month_numbers, plus_months
-from queries.earnings import group_medians
 from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
+from queries.grouping import Groups
 
 MONTHS = (3, 6, 12)
 COLUMNS = ["cohort", "recruits", *(f"active_after_{m}" for m in MONTHS)]
@@ -55,22 +55,25 @@ def table(network: Network, last_day: date | None = None) -> pd.DataFrame:
     median_commission_cents, one row per join month in order."""
     end = data_end(network, last_day)
     month = month_numbers(network.joined)
-    present, code = np.unique(month, return_inverse=True)
-    recruits = np.bincount(code, minlength=len(present))
-    youngest = np.full(len(present), np.iinfo(np.int64).min)
-    np.maximum.at(youngest, code, network.joined)
+    first = int(month.min(initial=0))
+    code = month - first
+    groups = Groups(code, int(code.max(initial=-1)) + 1)
+    present = np.flatnonzero(groups.sizes)
+    recruits = groups.sizes[present]
+    youngest = groups.max(network.joined)[present]
     frame = pd.DataFrame(
         {
-            "cohort": [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in present],
+            "cohort": [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in present + first],
             "recruits": recruits,
         }
     )
     for months in MONTHS:
-        share = np.bincount(code, still_active(network, months), len(present)) / recruits
+        stayed = np.bincount(code, still_active(network, months), len(groups.sizes))
+        share = stayed[present] / recruits
         if end is None:
             judged = np.zeros(len(present), dtype=bool)
         else:
             judged = plus_months(youngest, months) <= end
         frame[f"active_after_{months}"] = pd.Series(share, dtype=object).where(judged, None)
-    frame["median_commission_cents"] = group_medians(code, network.commission_cents, len(present))
+    frame["median_commission_cents"] = groups.medians(network.commission_cents)[present]
     return frame[COLUMNS]

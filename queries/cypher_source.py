@@ -16,16 +16,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from downline.calendar import EPOCH
 from downline.snapshot import NEVER
+from downline.totals import END_OF_PERIOD_DAYS
 from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS
 from queries import analytics_cypher as q
-from queries.calendar import EPOCH
-from queries.facts import FIGURES, Network, OrderSums, Paid
+from queries.facts import FIGURES, LevelPairs, Network, OrderSums, Paid
 from queries.filters import Filters
 from queries.network import Candidates, Changes, cover
 from queries.tree import find_root, read
-
-END_OF_PERIOD_DAYS = 5
 
 
 def days(values: pd.Series) -> np.ndarray:
@@ -92,12 +91,18 @@ class CypherSource:
             day=days(found.changed_on),
         )
 
+    def pairs(self, network: Network, filters: Filters) -> LevelPairs:
+        return LevelPairs.of(network, self.paid(network, filters))
+
+    def received(self, network: Network, filters: Filters) -> dict[str, np.ndarray]:
+        return self.paid(network, filters).received(len(network))
+
     def paid(self, network: Network, filters: Filters) -> Paid:
         """The period's commissions by earner, source, type and the order kind behind them."""
         found = self.read(q.COMMISSIONS_BY_PAIR_AND_TRIGGER, **filters.params())
         return Paid(
             earner=positions(found.earner_id, network.ids),
-            source=positions(found.source_id, network.ids),
+            source_level=network.cover.levels_of(positions(found.source_id, network.all_ids)),
             type=codes(found.type, COMMISSION_TYPES),
             trigger=codes(found.order_kind, ORDER_KINDS),
             cents=found.cents.to_numpy(dtype=np.int64),

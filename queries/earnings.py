@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
+from queries.grouping import Groups
 from queries.inequality import BANDS, band_index, gini, lorenz, top_share
 
 NO_RANK = "(none)"
@@ -83,25 +84,10 @@ def _by_rank(network: Network) -> pd.DataFrame:
             "zero_share": np.bincount(code, cents == 0, minlength=len(names))
             / np.maximum(count, 1),
             "mean_cents": mean,
-            "median_cents": group_medians(code, cents, len(names)),
+            "median_cents": Groups(code, len(names)).medians(cents),
         }
     )
     frame = frame[frame.participants > 0]
     return frame.sort_values(
         ["mean_cents", "rank"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
-
-
-def group_medians(code: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
-    """The median of `values` within each group code (the mean of the middle two for an even
-    count; NaN for an empty group), by one sort."""
-    order = np.lexsort((values, code))
-    ordered = values[order].astype(float)
-    count = np.bincount(code, minlength=groups)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    low = start + (count - 1) // 2
-    high = start + count // 2
-    out = np.full(groups, np.nan)
-    full = count > 0
-    out[full] = (ordered[low[full]] + ordered[high[full]]) / 2
-    return out

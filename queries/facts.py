@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from downline.totals import REVENUE_COLUMNS, revenue
+from downline.totals import REVENUE_COLUMNS, commission_classes, revenue
 from downline.vocabulary import ORDER_KINDS
 from queries.network import Cover
 
@@ -41,10 +41,12 @@ class Network:
     personal_cents: np.ndarray
     starter_kit_cents: np.ndarray
     commission_cents: np.ndarray
+    cover: Cover | None = None  # places distributors it does not cover (engines set it)
 
     @classmethod
     def of(cls, cover: Cover, **columns) -> Network:
         return cls(
+            cover=cover,
             members=cover.members,
             level=cover.level,
             pre=cover.pre,
@@ -82,12 +84,13 @@ class Network:
 
 @dataclass(frozen=True)
 class Paid:
-    """The period's commissions to covered earners, by (earner row, source row: -1 when none
-    is named or it is not covered, type code, trigger code: the kind of the order named, -1
-    when none): amount and number of commissions. Codes index downline.vocabulary."""
+    """The period's commissions to covered earners, one entry per group of them: the earner's
+    row, the source's level in the tree asked (-1: none named, or outside that tree), the type
+    and trigger codes (the kind of the order named, -1 when none; codes index
+    downline.vocabulary), amount and number of commissions."""
 
     earner: np.ndarray
-    source: np.ndarray
+    source_level: np.ndarray
     type: np.ndarray
     trigger: np.ndarray
     cents: np.ndarray
@@ -96,6 +99,35 @@ class Paid:
     def covered(self) -> Paid:
         keep = self.earner >= 0
         return Paid(*(getattr(self, f)[keep] for f in self.__dataclass_fields__))
+
+    def received(self, rows: int) -> dict[str, np.ndarray]:
+        """Per covered row, the commissions of each of COMMISSION_CLASSES."""
+        classes = commission_classes(self.type, self.trigger)
+        return {
+            name: _sum(self.earner[mask], self.cents[mask], rows) for name, mask in classes.items()
+        }
+
+
+@dataclass(frozen=True)
+class LevelPairs:
+    """The period's commissions to covered earners by (source level: -1 when none is named or
+    it is outside the tree asked, earner level): amount and number, one entry per group."""
+
+    source_level: np.ndarray
+    earner_level: np.ndarray
+    cents: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def of(cls, network: Network, paid: Paid) -> LevelPairs:
+        earner = network.level[paid.earner]
+        return cls(paid.source_level, earner, paid.cents, paid.count)
+
+
+def _sum(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per row, the sum of the values given for it (exact for cents: float64 holds every
+    integer below 2**53)."""
+    return np.bincount(rows, values, minlength=size).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -114,7 +146,6 @@ class OrderSums:
         size = rows * len(ORDER_KINDS)
 
         def add(weights) -> np.ndarray:
-            total = np.bincount(cell, weights[keep], minlength=size)
-            return total.round().astype(np.int64).reshape(rows, len(ORDER_KINDS))
+            return _sum(cell, weights[keep], size).reshape(rows, len(ORDER_KINDS))
 
         return cls(add(np.asarray(cents)), add(np.asarray(count)))

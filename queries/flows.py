@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from downline.vocabulary import ORDER_KINDS
-from queries.facts import Network, OrderSums, Paid
+from queries.facts import LevelPairs, Network, OrderSums
 from queries.filters import NO_FILTERS, Filters
 
 
@@ -24,24 +24,21 @@ class Flows:
 
 def flows(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Flows:
     network = source.network(root, filters)
-    paid = source.paid(network, filters)
+    pairs = source.pairs(network, filters)
     return Flows(
-        by_level(network, paid),
-        entering(network, source.order_sums(network, filters)),
-        by_gap(network, paid),
+        by_level(pairs), entering(network, source.order_sums(network, filters)), by_gap(pairs)
     )
 
 
-def by_level(network: Network, paid: Paid) -> pd.DataFrame:
+def by_level(pairs: LevelPairs) -> pd.DataFrame:
     """Commissions to covered earners by (source level, earner level); a source that is not
-    named or not covered has no level, and those rows come last."""
-    earner = network.level[paid.earner]
-    source = np.where(paid.source >= 0, network.level[np.maximum(paid.source, 0)], -1)
+    named or not in the tree asked has no level, and those rows come last."""
+    earner, source = pairs.earner_level, pairs.source_level
     width = int(earner.max(initial=-1)) + 1
     cell = (source + 1) * width + earner  # no level first in the code, last in the table
     size = (int(source.max(initial=-1)) + 2) * width
-    cents = np.bincount(cell, paid.cents, minlength=size).round().astype(np.int64)
-    count = np.bincount(cell, paid.count, minlength=size).round().astype(np.int64)
+    cents = np.bincount(cell, pairs.cents, minlength=size).astype(np.int64)
+    count = np.bincount(cell, pairs.count, minlength=size).astype(np.int64)
     present = np.flatnonzero(np.bincount(cell, minlength=size))
     order = np.concatenate([present[present >= width], present[present < width]])
     levels = order // width - 1
@@ -55,13 +52,14 @@ def by_level(network: Network, paid: Paid) -> pd.DataFrame:
     )
 
 
-def by_gap(network: Network, paid: Paid) -> pd.DataFrame:
-    """Commissions with a covered source, by how many levels above it the earner is."""
-    sourced = paid.source >= 0
-    gap = network.level[paid.source[sourced]] - network.level[paid.earner[sourced]]
-    cents = paid.cents[sourced]
+def by_gap(pairs: LevelPairs) -> pd.DataFrame:
+    """Commissions with a source in the tree asked, by how many levels above it the earner
+    is."""
+    sourced = pairs.source_level >= 0
+    gap = pairs.source_level[sourced] - pairs.earner_level[sourced]
+    cents = pairs.cents[sourced]
     low = int(gap.min(initial=0))
-    totals = np.bincount(gap - low, cents, minlength=0).round().astype(np.int64)
+    totals = np.bincount(gap - low, cents, minlength=0).astype(np.int64)
     present = np.flatnonzero(np.bincount(gap - low))
     frame = pd.DataFrame(
         {"gap": (present + low).astype(np.int64), "commission_cents": totals[present]}

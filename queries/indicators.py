@@ -19,14 +19,13 @@ import numpy as np
 import pandas as pd
 
 from downline.errors import DownlineError
-from downline.vocabulary import COMMISSION_TYPES, ORDER_KINDS
+from downline.totals import END_OF_PERIOD_DAYS
 from queries.cohorts import retention
-from queries.facts import Network, Paid
+from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
 from queries.inequality import gini, top_share
 from queries.subtrees import Subtrees
 
-END_OF_PERIOD_DAYS = 5
 THOUSAND = 100_000  # cents
 EVEN_SPREAD = END_OF_PERIOD_DAYS / 30.44  # the share of purchases in those days if spread evenly
 MIN_SUBTREE = 10  # distributors: smaller subtrees say little about a ratio
@@ -295,7 +294,7 @@ class Inputs:
     breakdown and the per-earner table."""
 
     network: Network
-    paid: Paid
+    received: dict[str, np.ndarray]  # per row, commissions of each of COMMISSION_CLASSES
     late_personal: np.ndarray
 
     def indicators(self) -> Indicators:
@@ -335,14 +334,16 @@ class Inputs:
 
     @cached_property
     def _parts(self) -> _Parts:
-        return _Parts(self.network, self.paid)
+        return _Parts(self.network, self.received)
 
 
 def read_inputs(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Inputs:
     """The distributors `filters` cover (in `root`'s subtree, or all), then the period's
     commissions to them and their late-in-the-month personal purchases."""
     network = source.network(root, filters)
-    return Inputs(network, source.paid(network, filters), source.late_personal(network, filters))
+    return Inputs(
+        network, source.received(network, filters), source.late_personal(network, filters)
+    )
 
 
 def indicators(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Indicators:
@@ -358,40 +359,19 @@ def indicators_with_subtrees(
     return inputs.indicators(), {key: inputs.by_subtree(key) for key in RATIOS}
 
 
-RETAIL, PERSONAL, STARTER_KIT = (ORDER_KINDS.index(k) for k in ORDER_KINDS)
-RETAIL_MARGIN = COMMISSION_TYPES.index("retail_margin")
-RECRUITMENT = COMMISSION_TYPES.index("recruitment")
-
-
-def classify(paid: Paid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Three masks over the commissions by (type, order kind): retail-tied; participant-tied
-    (own purchases and starter kits, or type recruitment; retail wins where both apply; rows in
-    neither are other); paid for recruitment (type recruitment or a starter kit, overlapping
-    the other two)."""
-    retail = (paid.type == RETAIL_MARGIN) | (paid.trigger == RETAIL)
-    recruitment = paid.type == RECRUITMENT
-    participant = recruitment | (paid.trigger == PERSONAL) | (paid.trigger == STARTER_KIT)
-    return retail, participant & ~retail, recruitment | (paid.trigger == STARTER_KIT)
-
-
 class _Parts:
     """Per covered distributor (network row), the parts every ratio in `RATIOS` sums, with the
     subtrees to sum them over: built once, shared by the network's values and every breakdown."""
 
-    def __init__(self, network: Network, paid: Paid):
+    def __init__(self, network: Network, received: dict[str, np.ndarray]):
         self.subtrees = Subtrees(network.pre, network.post, network.ids_of)
-        self.columns = self._columns(network, paid)
+        self.columns = self._columns(network, received)
 
-    def _columns(self, network: Network, paid: Paid) -> dict[str, np.ndarray]:
-        """Own figures; commissions received, by what triggered them (`classify`) and in all;
-        the 0/1 conditions the participant ratios count; and `customer_share`, the retail
-        share of own plus downline revenue, with the pay of those at 50 % or less."""
-        retail_tied, participant_tied, recruiting = classify(paid)
-
-        def received(rows: np.ndarray) -> np.ndarray:
-            total = np.bincount(paid.earner[rows], paid.cents[rows], minlength=len(network))
-            return total.round().astype(np.int64)  # exact: sums stay far below 2**53
-
+    def _columns(self, network: Network, received: dict[str, np.ndarray]) -> dict:
+        """Own figures; commissions received, by what triggered them
+        (downline.totals.commission_classes) and in all; the 0/1 conditions the participant
+        ratios count; and `customer_share`, the retail share of own plus downline revenue,
+        with the pay of those at 50 % or less."""
         retail = network.retail_cents
         bought = network.bought_cents
         revenue = network.revenue_cents
@@ -402,10 +382,8 @@ class _Parts:
         )
         pay = np.where(earned > 0, earned, 0)
         parts = {
-            "retail_tied": received(retail_tied),
-            "participant_tied": received(participant_tied),
-            "recruiting": received(recruiting),
-            "commissions": received(np.ones(len(paid.earner), dtype=bool)),
+            **received,
+            "commissions": earned,
             "retail_cents": retail,
             "revenue_cents": revenue,
             "earned": pay,

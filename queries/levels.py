@@ -10,6 +10,7 @@ import pandas as pd
 from queries import analytics_cypher as q
 from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
+from queries.grouping import Groups
 from queries.network import no_such_distributor
 
 COLUMNS = [
@@ -58,11 +59,10 @@ def per_level(network: Network) -> pd.DataFrame:
     depth = int(network.level.max()) + 1 if len(network) else 0
 
     def total(values) -> np.ndarray:
-        return np.bincount(network.level, values, minlength=depth).round().astype(np.int64)
+        return np.bincount(network.level, values, minlength=depth).astype(np.int64)
 
     members = np.bincount(network.level, minlength=depth)
-    most = np.zeros(depth, dtype=np.int64)
-    np.maximum.at(most, network.level, network.recruits)
+    most = Groups(network.level, depth).max(network.recruits)
     present = members > 0
     return pd.DataFrame(
         {

@@ -15,10 +15,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from downline.calendar import day_number
 from downline.errors import DownlineError
 from downline.forest import number_arrays
-from queries.calendar import day_number
 from queries.filters import Filters
+
+EVERYWHERE = (0, np.iinfo(np.int64).max)  # the pre numbers of the whole forest
 
 
 def no_such_distributor(did: str) -> DownlineError:
@@ -41,6 +43,7 @@ class Candidates:
     active: np.ndarray
     by_pre: np.ndarray
     id_rank: np.ndarray | None = None  # each id's place in sorted order, when known
+    recruits: np.ndarray | None = None  # direct recruits in the stored tree, when known
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -63,19 +66,6 @@ class Changes:
 
 
 @dataclass(frozen=True)
-class Cover:
-    """What a view covers: candidate positions in pre order of the tree asked, with levels,
-    intervals in that tree, whether each counts as active, and its recruits in that tree."""
-
-    members: np.ndarray
-    level: np.ndarray
-    pre: np.ndarray
-    post: np.ndarray
-    active: np.ndarray
-    recruits: np.ndarray
-
-
-@dataclass(frozen=True)
 class _Tree:
     sponsor: np.ndarray
     depth: np.ndarray
@@ -83,6 +73,36 @@ class _Tree:
     post: np.ndarray
     by_pre: np.ndarray  # positions of the tree's members in pre order
     active: np.ndarray
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What a view covers: candidate positions in pre order of the tree asked, with levels,
+    intervals in that tree, whether each counts as active, and its recruits in that tree;
+    `tree` and `span` (the pre numbers of the tree asked) place any candidate."""
+
+    members: np.ndarray
+    level: np.ndarray
+    pre: np.ndarray
+    post: np.ndarray
+    active: np.ndarray
+    recruits: np.ndarray
+    tree: _Tree
+    span: tuple[int, int]
+    base: int
+
+    @property
+    def whole_forest(self) -> bool:
+        """No root was asked: every tree of the forest is covered."""
+        return self.span == EVERYWHERE
+
+    def levels_of(self, positions: np.ndarray) -> np.ndarray:
+        """The level in the tree asked of each candidate position (-1: a position of -1, or
+        outside that tree); a distributor left out by the status filter keeps its level."""
+        safe = np.maximum(positions, 0)
+        pre = self.tree.pre[safe]
+        inside = (positions >= 0) & (pre >= self.span[0]) & (pre <= self.span[1])
+        return np.where(inside, self.tree.depth[safe] - self.base, -1)
 
 
 def cover(
@@ -103,16 +123,19 @@ def cover(
         )
     else:
         tree = _tree_on(candidates, changes, day_number(filters.as_of))
-    members, base = tree.by_pre, 0
+    members, base, span = tree.by_pre, 0, EVERYWHERE
     if root is not None:
         at = _position(candidates, root)
         if tree.pre[at] < 0:
             raise DownlineError(f"{root} had not joined by {filters.as_of}")
-        base = int(tree.depth[at])
+        base, span = int(tree.depth[at]), (int(tree.pre[at]), int(tree.post[at]))
         # by_pre lists the tree in pre order, so a subtree is one run of it
         first = int(np.searchsorted(tree.pre[tree.by_pre], tree.pre[at]))
-        members = tree.by_pre[first : first + int(tree.post[at] - tree.pre[at]) + 1]
-    recruits = _recruits(tree.sponsor, members, len(candidates))
+        members = tree.by_pre[first : first + span[1] - span[0] + 1]
+    if filters.as_of is None and candidates.recruits is not None:
+        recruits = candidates.recruits[members].astype(np.int64)  # all of them are inside
+    else:
+        recruits = _recruits(tree.sponsor, members, len(candidates))
     if filters.active_only:
         keep = tree.active[members]
         members, recruits = members[keep], recruits[keep]
@@ -123,6 +146,9 @@ def cover(
         post=tree.post[members].astype(np.int64),
         active=tree.active[members],
         recruits=recruits,
+        tree=tree,
+        span=span,
+        base=base,
     )
 
 

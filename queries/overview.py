@@ -9,8 +9,8 @@ import neo4j
 import numpy as np
 import pandas as pd
 
+from downline.calendar import month_number, month_numbers
 from downline.snapshot import NEVER
-from queries.calendar import month_number, month_numbers
 from queries.facts import Network
 from queries.filters import NO_FILTERS, Filters
 

@@ -1,9 +1,10 @@
 """The read model: the same facts as queries/cypher_source.py, from the columnar snapshot the
 ingest keeps beside the database (downline/snapshot.py, docs/read-model.md).
 
-Everything is array work on memory-mapped columns: a subtree is a run of the distributors in
-pre order, a period one slice of the facts sorted by day (orders) or month (commissions), a
-level a depth minus the root's. Nothing here walks rows in Python.
+Everything is array work on memory-mapped columns. The distributor table is in pre order, so
+the whole network is every row and a subtree a run of rows, both read in order; a period is a
+slice of the facts sorted by time; a subtree's own facts are one slice of the facts grouped by
+owner; a level is a depth minus the root's. Nothing here walks rows in Python.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ import copy
 
 import numpy as np
 
+from downline.calendar import day_number, in_last_days, month_number
 from downline.snapshot import Version
+from downline.totals import COMMISSION_CLASSES, END_OF_PERIOD_DAYS
 from downline.vocabulary import ORDER_KINDS, STATUSES
-from queries.calendar import day_number, in_last_days, month_number
-from queries.facts import FIGURES, Network, OrderSums, Paid
+from queries.facts import FIGURES, LevelPairs, Network, OrderSums, Paid
 from queries.filters import Filters
 from queries.network import Candidates, Changes, cover
 
 ACTIVE = STATUSES.index("active")
+_LIMITS = (np.iinfo(np.int32).min, np.iinfo(np.int32).max)
 PERSONAL = ORDER_KINDS.index("personal")
-END_OF_PERIOD_DAYS = 5
+_NUMERIC = ("sponsor", "depth", "post", "id_rank", "status", "joined", "left", "recruits")
+_NUMERIC += FIGURES + ("order_count", "commission_count", "late_personal_cents")
+_NUMERIC += tuple(f"{k}_orders" for k in ORDER_KINDS)
+_NUMERIC += tuple(f"{c}_cents" for c in COMMISSION_CLASSES)
 
 
 class SnapshotSource:
-    """Facts for the metrics, from one snapshot version; `cypher` answers what is kept as
-    totals in Neo4j (the unfiltered levels) and what is graph-shaped."""
+    """Facts for the metrics, from one snapshot version (engine positions are rows of its
+    distributor table); `cypher` answers what is kept as totals in Neo4j (the unfiltered
+    levels) and what is graph-shaped."""
 
     name = "snapshot"
 
@@ -36,22 +43,25 @@ class SnapshotSource:
         people = version.tables["distributors"]
         self._column = {name: people.column(name).to_numpy() for name in _NUMERIC}
         self.ranks = people.column("rank").combine_chunks()
+        self.row_of = version.array("positions", "row")  # stable index -> row
+        every = np.arange(people.num_rows)
         self.candidates = Candidates(
             ids=people.column("id").combine_chunks(),
             sponsor=self._column["sponsor"],
             depth=self._column["depth"],
-            pre=self._column["pre"],
+            pre=every,
             post=self._column["post"],
             joined=self._column["joined"],
             left=self._column["left"],
             active=self._column["status"] == ACTIVE,
-            by_pre=self._column["at_pre"],
+            by_pre=every,
             id_rank=self._column["id_rank"],
+            recruits=self._column["recruits"],
         )
         moves = version.tables["changes"]
         self.changes = Changes(
-            distributor=moves.column("distributor").to_numpy(),
-            before=moves.column("from").to_numpy(),
+            distributor=self._rows(moves.column("distributor").to_numpy()),
+            before=self._rows(moves.column("from").to_numpy()),
             day=moves.column("day").to_numpy(),
         )
         self.orders = _Facts(version, "orders", "owner", "day", self._column["order_count"])
@@ -67,6 +77,10 @@ class SnapshotSource:
         twin.cypher = cypher
         return twin
 
+    def _rows(self, indexes: np.ndarray) -> np.ndarray:
+        """Rows of stable indexes (-1 stays -1)."""
+        return np.where(indexes >= 0, self.row_of[np.maximum(indexes, 0)], -1)
+
     def network(self, root: str | None, filters: Filters) -> Network:
         chosen = cover(self.candidates, root, filters, self.changes)
         members = chosen.members
@@ -76,24 +90,45 @@ class SnapshotSource:
             "joined": self.candidates.joined[members],
             "left": self.candidates.left[members],
         }
-        orders, paid = self._order_slice(filters), self._paid_slice(filters)
-        if self.orders.whole(orders) and self.paid_facts.whole(paid):
-            # the period holds every fact: the all-time totals answer
+        if self._all_time(filters):  # the period holds every fact: the all-time totals answer
             return Network.of(chosen, **columns, **{f: self._column[f][members] for f in FIGURES})
-        lookup = _Rows(members, len(self.candidates))
-        sums = self._order_sums(lookup, orders)
+        lookup = _Lookup(members, self.row_of)
+        sums = self._order_sums(lookup, self._order_slice(filters))
         figures = {f: sums.cents[:, i] for i, f in enumerate(FIGURES[:3])}
-        at, rows = self.paid_facts.of(lookup, paid)
+        at, rows = self.paid_facts.of(lookup, self._paid_slice(filters))
         figures["commission_cents"] = _sum(rows, self.paid_facts["cents"][at], len(members))
         return Network.of(chosen, **columns, **figures)
 
+    def pairs(self, network: Network, filters: Filters) -> LevelPairs:
+        if network.cover.whole_forest and filters.as_of is None and self._all_time(filters):
+            return self._whole_flows(filters.active_only)
+        return LevelPairs.of(network, self.paid(network, filters))
+
+    def _whole_flows(self, active_only: bool) -> LevelPairs:
+        """The whole network's flows over all time, summed when the snapshot was built."""
+        cube = self.version.tables["flows"]
+        keep = cube.column("earner_active").to_numpy(zero_copy_only=False)
+        keep = keep if active_only else np.ones(len(keep), dtype=bool)
+        return LevelPairs(
+            source_level=cube.column("source_depth").to_numpy()[keep].astype(np.int64),
+            earner_level=cube.column("earner_depth").to_numpy()[keep].astype(np.int64),
+            cents=cube.column("cents").to_numpy()[keep],
+            count=cube.column("count").to_numpy()[keep],
+        )
+
+    def received(self, network: Network, filters: Filters) -> dict[str, np.ndarray]:
+        if self._all_time(filters):
+            members = network.members
+            return {c: self._column[f"{c}_cents"][members] for c in COMMISSION_CLASSES}
+        return self.paid(network, filters).received(len(network))
+
     def paid(self, network: Network, filters: Filters) -> Paid:
-        lookup = _Rows(network.members, len(self.candidates))
+        lookup = _Lookup(network.members, self.row_of)
         at, rows = self.paid_facts.of(lookup, self._paid_slice(filters))
         facts = self.paid_facts
         return Paid(
             earner=rows,
-            source=lookup.rows_of(facts["source"][at]),
+            source_level=network.cover.levels_of(self._rows(facts["source"][at])),
             type=facts["type"][at],
             trigger=facts["trigger"][at],
             cents=facts["cents"][at],
@@ -101,16 +136,27 @@ class SnapshotSource:
         )
 
     def order_sums(self, network: Network, filters: Filters) -> OrderSums:
-        lookup = _Rows(network.members, len(self.candidates))
-        return self._order_sums(lookup, self._order_slice(filters))
+        members = network.members
+        if self._all_time(filters):
+            return OrderSums(
+                np.column_stack([self._column[f"{k}_cents"][members] for k in ORDER_KINDS]),
+                np.column_stack([self._column[f"{k}_orders"][members] for k in ORDER_KINDS]),
+            )
+        return self._order_sums(_Lookup(members, self.row_of), self._order_slice(filters))
 
     def late_personal(self, network: Network, filters: Filters) -> np.ndarray:
-        lookup = _Rows(network.members, len(self.candidates))
-        at, rows = self.orders.of(lookup, self._order_slice(filters))
+        if self._all_time(filters):
+            return self._column["late_personal_cents"][network.members]
+        at, rows = self.orders.of(_Lookup(network.members, self.row_of), self._order_slice(filters))
         personal = self.orders["kind"][at] == PERSONAL
         at, rows = at[personal], rows[personal]
         late = in_last_days(self.orders["day"][at], END_OF_PERIOD_DAYS)
         return _sum(rows[late], self.orders["cents"][at][late], len(network))
+
+    def _all_time(self, filters: Filters) -> bool:
+        """Whether the period holds every order and commission."""
+        orders, paid = self._order_slice(filters), self._paid_slice(filters)
+        return self.orders.whole(orders) and self.paid_facts.whole(paid)
 
     def _order_slice(self, filters: Filters) -> slice:
         p = filters.params()
@@ -120,7 +166,7 @@ class SnapshotSource:
         p = filters.params()
         return self.paid_facts.between(month_number(p["date_from"]), month_number(p["date_to"]))
 
-    def _order_sums(self, lookup: _Rows, part: slice) -> OrderSums:
+    def _order_sums(self, lookup: _Lookup, part: slice) -> OrderSums:
         at, rows = self.orders.of(lookup, part)
         return OrderSums.add_up(
             len(lookup),
@@ -131,34 +177,45 @@ class SnapshotSource:
         )
 
 
-class _Rows:
-    """The network's row of each distributor (by stable index), built when first needed."""
+class _Lookup:
+    """The network's row of each distributor: its members are rows of the distributor table
+    (often one run of them: a subtree, or everyone), facts name stable indexes."""
 
-    def __init__(self, members: np.ndarray, size: int):
+    def __init__(self, members: np.ndarray, row_of: np.ndarray):
         self.members = members
-        self.size = size
-        self._rows: np.ndarray | None = None
+        self.row_of = row_of
+        first = int(members[0]) if len(members) else 0
+        self.run = len(members) == 0 or int(members[-1]) - first + 1 == len(members)
+        self.first = first
+        self._map: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.members)
 
-    def rows_of(self, distributors: np.ndarray) -> np.ndarray:
-        """Rows of these distributors (-1 for none, and for those not covered)."""
-        if self._rows is None:
-            self._rows = np.full(self.size + 1, -1, dtype=np.int64)  # the last: index -1
-            self._rows[self.members] = np.arange(len(self.members))
-        return self._rows[distributors]
+    def of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Network rows of table rows (-1: not covered)."""
+        if self.run:  # members are rows first..first+n-1, in order
+            shifted = rows - self.first
+            return np.where((shifted >= 0) & (shifted < len(self.members)), shifted, -1)
+        if self._map is None:
+            self._map = np.full(len(self.row_of), -1, dtype=np.int64)
+            self._map[self.members] = np.arange(len(self.members))
+        return self._map[rows]
+
+    def of_indexes(self, indexes: np.ndarray) -> np.ndarray:
+        """Network rows of stable indexes."""
+        return self.of_rows(self.row_of[indexes])
 
 
 class _Facts:
-    """One fact table, sorted by time (a period is one slice), and each owner's facts in time
-    order (`by_owner`, grouped by the owner's stable index, as many as its count)."""
+    """One fact table, sorted by time (a period is one slice), with its positions grouped by
+    owner row (each row's `count` of them, in time order)."""
 
     def __init__(self, version: Version, table: str, owner: str, time: str, counts: np.ndarray):
         self.table = version.tables[table]
         self.owner = version.array(table, owner)
         self.time = version.array(table, time)
-        self.by_owner = version.array(table, "by_owner")
+        self.by_owner = version.array(f"{table}_by_owner", "at")
         self.count = counts
         self.start = np.cumsum(counts) - counts
         self._columns: dict[str, np.ndarray] = {}
@@ -170,27 +227,32 @@ class _Facts:
 
     def between(self, first: int, last: int) -> slice:
         """The facts whose time lies in [first, last]."""
-        lo, hi = np.searchsorted(self.time, [first, last + 1])
+        # Needles of the column's own type: other ones make numpy convert the whole column.
+        bounds = np.clip([first, last + 1], *_LIMITS).astype(self.time.dtype)
+        lo, hi = np.searchsorted(self.time, bounds)
         return slice(int(lo), int(hi))
 
     def whole(self, part: slice) -> bool:
         return part.start == 0 and part.stop == len(self.time)
 
-    def of(self, lookup: _Rows, part: slice) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the period's facts owned by covered distributors, and each one's row.
-        The cheaper of two ways: the owners' own facts (few distributors), or the period's
-        slice looked up (a short period, or most of the network)."""
+    def of(self, lookup: _Lookup, part: slice) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the period's facts owned by covered distributors, and each one's
+        network row. The cheaper of two ways: the members' own facts (a small subtree, or a
+        long period), or the period's slice looked up (a short period of many)."""
         members = lookup.members
-        owned = int(self.count[members].sum())
-        if owned < (part.stop - part.start) // 2:
-            lengths = self.count[members]
+        lengths = self.count[members]
+        if int(lengths.sum()) >= (part.stop - part.start) // 2:
+            rows = lookup.of_indexes(self.owner[part])
+            at = np.flatnonzero(rows >= 0)
+            return at + part.start, rows[at]
+        if lookup.run and len(members):
+            first = self.start[members[0]]
+            at = self.by_owner[first : first + int(lengths.sum())]
+        else:
             at = self.by_owner[_ranges(self.start[members], lengths)]
-            rows = np.repeat(np.arange(len(members)), lengths)
-            inside = (at >= part.start) & (at < part.stop)
-            return at[inside], rows[inside]
-        rows = lookup.rows_of(self.owner[part])
-        at = np.flatnonzero(rows >= 0)
-        return at + part.start, rows[at]
+        rows = np.repeat(np.arange(len(members)), lengths)
+        inside = (at >= part.start) & (at < part.stop)
+        return at[inside], rows[inside]
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -200,9 +262,5 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total)
 
 
-_NUMERIC = ("sponsor", "depth", "pre", "post", "at_pre", "id_rank", "status", "joined", "left")
-_NUMERIC += FIGURES + ("order_count", "commission_count")
-
-
 def _sum(rows: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
-    return np.bincount(rows, cents, minlength=size).round().astype(np.int64)
+    return np.bincount(rows, cents, minlength=size).astype(np.int64)

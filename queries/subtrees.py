@@ -20,17 +20,22 @@ class Subtrees:
 
     def __init__(self, pre: np.ndarray, post: np.ndarray, ids_of: Callable[[np.ndarray], list]):
         self.ids_of = ids_of
-        self.order = np.argsort(pre, kind="stable")
-        ordered = pre[self.order]
-        self.start = np.empty(len(pre), dtype=np.intp)
-        self.start[self.order] = np.arange(len(pre))  # pre numbers are unique
-        self.end = np.empty(len(pre), dtype=np.intp)  # searched in pre order: cache-friendly
-        self.end[self.order] = np.searchsorted(ordered, post[self.order], side="right")
+        pre, post = np.asarray(pre, dtype=np.int64), np.asarray(post, dtype=np.int64)
+        ascending = len(pre) < 2 or bool((pre[1:] > pre[:-1]).all())
+        self.order = None if ascending else np.argsort(pre, kind="stable")  # None: as given
+        # The rows up to each pre number, counted once: a subtree ends after the rows whose
+        # pre number is at most its root's post (no search per row).
+        present = np.zeros(int(post.max(initial=-1)) + 2, dtype=np.int64)
+        present[pre + 1] = 1
+        upto = np.cumsum(present)
+        self.start = upto[pre]
+        self.end = upto[post + 1]
         self.sizes = self.end - self.start
 
     def sums(self, values: np.ndarray) -> np.ndarray:
-        """Per row, the sum of `values` (frame order) over its subtree."""
-        running = np.concatenate([[0], np.cumsum(values[self.order])])
+        """Per row, the sum of `values` (row order) over its subtree."""
+        ordered = values if self.order is None else values[self.order]
+        running = np.concatenate([[0], np.cumsum(ordered)])
         return running[self.end] - running[self.start]
 
     def furthest(

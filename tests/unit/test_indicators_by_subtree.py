@@ -279,10 +279,10 @@ def _inputs(frame: pd.DataFrame, triggers: pd.DataFrame) -> Inputs:
     )
     paid = Paid(
         earner=positions(triggers.earner_id, ids),
-        source=np.full(len(triggers), -1),
+        source_level=np.full(len(triggers), -1),
         type=codes(triggers.type, COMMISSION_TYPES),
         trigger=codes(triggers.order_kind, ORDER_KINDS),
         cents=triggers.cents.to_numpy(dtype=np.int64),
         count=np.ones(len(triggers), dtype=np.int64),
     ).covered()
-    return Inputs(network, paid, np.zeros(n, dtype=np.int64))
+    return Inputs(network, paid.received(n), np.zeros(n, dtype=np.int64))
