@@ -34,10 +34,14 @@ def number_arrays(parent, rank) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     """
     parent = np.asarray(parent, dtype=np.int64)
     n = len(parent)
-    order = np.lexsort((np.asarray(rank), parent))  # children grouped by parent, roots first
+    # Children grouped by parent (roots first), each group in rank order: one sort of one key.
+    rank = np.asarray(rank, dtype=np.int64)
+    # (Stable: timsort takes the runs already in order, about twice as fast here.)
+    order = np.argsort((parent + 2) * (int(rank.max(initial=0)) + 1) + rank, kind="stable")
     has_parent = parent >= 0
-    roots = order[parent[order] == -1]
-    grouped = order[parent[order] >= 0]  # non-roots, by parent, then rank
+    parent_in_order = parent[order]
+    roots = order[parent_in_order == -1]
+    grouped = order[parent_in_order >= 0]  # non-roots, by parent, then rank
     counts = np.bincount(parent[has_parent], minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)])
     depth = np.full(n, -1, dtype=np.int64)

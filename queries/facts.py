@@ -87,65 +87,90 @@ class Paid:
     """The period's commissions to covered earners, one entry per group of them: the earner's
     row, the source's level in the tree asked (-1: none named, or outside that tree), the type
     and trigger codes (the kind of the order named, -1 when none; codes index
-    downline.vocabulary), amount and number of commissions."""
+    downline.vocabulary), amount and number of commissions (None: one each)."""
 
     earner: np.ndarray
     source_level: np.ndarray
     type: np.ndarray
     trigger: np.ndarray
     cents: np.ndarray
-    count: np.ndarray
+    count: np.ndarray | None = None
 
     def covered(self) -> Paid:
         keep = self.earner >= 0
-        return Paid(*(getattr(self, f)[keep] for f in self.__dataclass_fields__))
+        return Paid(
+            *(None if v is None else v[keep] for v in (getattr(self, f) for f in _PAID_FIELDS))
+        )
+
+    def received_total(self, rows: int) -> np.ndarray:
+        """Per covered row, all its commissions."""
+        return _sum(self.earner, self.cents, rows)
 
     def received(self, rows: int) -> dict[str, np.ndarray]:
-        """Per covered row, the commissions of each of COMMISSION_CLASSES."""
+        """Per covered row, the commissions of each of COMMISSION_CLASSES: one sum over (row,
+        combination of classes), then each class adds up the combinations that hold it."""
         classes = commission_classes(self.type, self.trigger)
+        code = sum(mask.astype(np.int64) << bit for bit, mask in enumerate(classes.values()))
+        width = 1 << len(classes)
+        by_code = _sum(self.earner * width + code, self.cents, rows * width).reshape(rows, width)
         return {
-            name: _sum(self.earner[mask], self.cents[mask], rows) for name, mask in classes.items()
+            name: by_code[:, [c for c in range(width) if c >> bit & 1]].sum(axis=1)
+            for bit, name in enumerate(classes)
         }
+
+
+_PAID_FIELDS = ("earner", "source_level", "type", "trigger", "cents", "count")
 
 
 @dataclass(frozen=True)
 class LevelPairs:
     """The period's commissions to covered earners by (source level: -1 when none is named or
-    it is outside the tree asked, earner level): amount and number, one entry per group."""
+    it is outside the tree asked, earner level): amount and number (None: one each), one entry
+    per group."""
 
     source_level: np.ndarray
     earner_level: np.ndarray
     cents: np.ndarray
-    count: np.ndarray
+    count: np.ndarray | None
 
     @classmethod
     def of(cls, network: Network, paid: Paid) -> LevelPairs:
+        """The commissions summed by level pair (few: levels squared at most)."""
         earner = network.level[paid.earner]
-        return cls(paid.source_level, earner, paid.cents, paid.count)
+        width = int(earner.max(initial=-1)) + 1
+        cell = (paid.source_level.astype(np.int64) + 1) * width + earner
+        size = (int(paid.source_level.max(initial=-1)) + 2) * width
+        count = _sum(cell, paid.count, size)
+        present = np.flatnonzero(count)
+        return cls(
+            source_level=present // width - 1 if width else present,
+            earner_level=present % width if width else present,
+            cents=_sum(cell, paid.cents, size)[present],
+            count=count[present],
+        )
 
 
-def _sum(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Per row, the sum of the values given for it (exact for cents: float64 holds every
-    integer below 2**53)."""
+def _sum(rows: np.ndarray, values: np.ndarray | None, size: int) -> np.ndarray:
+    """Per row, the sum of the values given for it, or how many are given (values None); exact
+    for cents: float64 holds every integer below 2**53."""
     return np.bincount(rows, values, minlength=size).astype(np.int64)
 
 
 @dataclass(frozen=True)
 class OrderSums:
     """Per covered distributor (rows) and order kind (columns, in ORDER_KINDS order): the
-    period's order amounts and numbers of orders."""
+    period's order amounts and numbers of orders (None when not asked for)."""
 
     cents: np.ndarray
-    count: np.ndarray
+    count: np.ndarray | None
 
     @classmethod
-    def add_up(cls, rows: int, at, kind, cents, count) -> OrderSums:
-        """Sums of (row, kind code, cents, count) entries; rows -1 are not covered."""
+    def add_up(cls, rows: int, at, kind, cents, count=None) -> OrderSums:
+        """Sums of entries (row, kind code, cents, number of orders: None for one each); rows
+        -1 are not covered."""
         keep = at >= 0
         cell = at[keep] * len(ORDER_KINDS) + kind[keep]
-        size = rows * len(ORDER_KINDS)
-
-        def add(weights) -> np.ndarray:
-            return _sum(cell, weights[keep], size).reshape(rows, len(ORDER_KINDS))
-
-        return cls(add(np.asarray(cents)), add(np.asarray(count)))
+        size, shape = rows * len(ORDER_KINDS), (rows, len(ORDER_KINDS))
+        amounts = _sum(cell, np.asarray(cents)[keep], size).reshape(shape)
+        numbers = _sum(cell, None if count is None else np.asarray(count)[keep], size)
+        return cls(amounts, numbers.reshape(shape))

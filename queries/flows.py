@@ -38,7 +38,7 @@ def by_level(pairs: LevelPairs) -> pd.DataFrame:
     cell = (source + 1) * width + earner  # no level first in the code, last in the table
     size = (int(source.max(initial=-1)) + 2) * width
     cents = np.bincount(cell, pairs.cents, minlength=size).astype(np.int64)
-    count = np.bincount(cell, pairs.count, minlength=size).astype(np.int64)
+    count = np.bincount(cell, pairs.count, minlength=size).astype(np.int64)  # None: one each
     present = np.flatnonzero(np.bincount(cell, minlength=size))
     order = np.concatenate([present[present >= width], present[present < width]])
     levels = order // width - 1

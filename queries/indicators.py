@@ -365,6 +365,7 @@ class _Parts:
 
     def __init__(self, network: Network, received: dict[str, np.ndarray]):
         self.subtrees = Subtrees(network.pre, network.post, network.ids_of)
+        self._summed: dict[str, np.ndarray] = {}
         self.columns = self._columns(network, received)
 
     def _columns(self, network: Network, received: dict[str, np.ndarray]) -> dict:
@@ -377,6 +378,7 @@ class _Parts:
         revenue = network.revenue_cents
         earned = network.commission_cents
         sub_retail, sub_revenue = self.subtrees.sums(retail), self.subtrees.sums(revenue)
+        self._summed.update(retail_cents=sub_retail, revenue_cents=sub_revenue)
         customer_share = np.divide(
             sub_retail, sub_revenue, out=np.zeros(len(network)), where=sub_revenue > 0
         )
@@ -402,6 +404,12 @@ class _Parts:
         if key not in RATIOS:
             raise NotBySubtree(NOT_BY_SUBTREE.get(key, f"There is no indicator {key}."))
         ratio = RATIOS[key]
-        numerator, denominator = self.columns[ratio.numerator], self.columns[ratio.denominator]
-        found = self.subtrees.furthest(numerator, denominator, ratio.past, min_size, top)
+        part, whole = self.summed(ratio.numerator), self.summed(ratio.denominator)
+        found = self.subtrees.furthest(part, whole, ratio.past, min_size, top)
         return found.assign(crossed=ratio.crosses(found.past)).drop(columns="past")
+
+    def summed(self, name: str) -> np.ndarray:
+        """A part summed over every subtree, once (ratios share denominators)."""
+        if name not in self._summed:
+            self._summed[name] = self.subtrees.sums(self.columns[name])
+        return self._summed[name]

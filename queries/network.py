@@ -10,6 +10,7 @@ answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -99,10 +100,15 @@ class Cover:
     def levels_of(self, positions: np.ndarray) -> np.ndarray:
         """The level in the tree asked of each candidate position (-1: a position of -1, or
         outside that tree); a distributor left out by the status filter keeps its level."""
-        safe = np.maximum(positions, 0)
-        pre = self.tree.pre[safe]
-        inside = (positions >= 0) & (pre >= self.span[0]) & (pre <= self.span[1])
-        return np.where(inside, self.tree.depth[safe] - self.base, -1)
+        return self._levels[positions]  # its last entry answers position -1
+
+    @cached_property
+    def _levels(self) -> np.ndarray:
+        """Every candidate's level in the tree asked (-1 outside it), and a last -1."""
+        pre = self.tree.pre
+        inside = (pre >= self.span[0]) & (pre <= self.span[1])
+        levels = np.where(inside, self.tree.depth - self.base, -1).astype(np.int32)
+        return np.append(levels, np.int32(-1))
 
 
 def cover(

@@ -10,6 +10,8 @@ owner; a level is a depth minus the root's. Nothing here walks rows in Python.
 from __future__ import annotations
 
 import copy
+import dataclasses
+from functools import cached_property
 
 import numpy as np
 
@@ -19,7 +21,7 @@ from downline.totals import COMMISSION_CLASSES, END_OF_PERIOD_DAYS
 from downline.vocabulary import ORDER_KINDS, STATUSES
 from queries.facts import FIGURES, LevelPairs, Network, OrderSums, Paid
 from queries.filters import Filters
-from queries.network import Candidates, Changes, cover
+from queries.network import Candidates, Changes, Cover, cover
 
 ACTIVE = STATUSES.index("active")
 _LIMITS = (np.iinfo(np.int32).min, np.iinfo(np.int32).max)
@@ -44,6 +46,7 @@ class SnapshotSource:
         self._column = {name: people.column(name).to_numpy() for name in _NUMERIC}
         self.ranks = people.column("rank").combine_chunks()
         self.row_of = version.array("positions", "row")  # stable index -> row
+        self.index = people.column("index").to_numpy()  # row -> stable index
         every = np.arange(people.num_rows)
         self.candidates = Candidates(
             ids=people.column("id").combine_chunks(),
@@ -68,6 +71,7 @@ class SnapshotSource:
         self.paid_facts = _Facts(
             version, "commissions", "earner", "month", self._column["commission_count"]
         )
+        self._periods: dict[tuple, _Period] = {}
 
     def with_cypher(self, cypher) -> SnapshotSource:
         """The same mapped snapshot, with another connection for what Neo4j answers."""
@@ -92,17 +96,15 @@ class SnapshotSource:
         }
         if self._all_time(filters):  # the period holds every fact: the all-time totals answer
             return Network.of(chosen, **columns, **{f: self._column[f][members] for f in FIGURES})
-        lookup = _Lookup(members, self.row_of)
-        sums = self._order_sums(lookup, self._order_slice(filters))
-        figures = {f: sums.cents[:, i] for i, f in enumerate(FIGURES[:3])}
-        at, rows = self.paid_facts.of(lookup, self._paid_slice(filters))
-        figures["commission_cents"] = _sum(rows, self.paid_facts["cents"][at], len(members))
+        period = self._period(chosen, filters)
+        figures = {f: period.order_sums.cents[:, i] for i, f in enumerate(FIGURES[:3])}
+        figures["commission_cents"] = period.paid.received_total(len(members))
         return Network.of(chosen, **columns, **figures)
 
     def pairs(self, network: Network, filters: Filters) -> LevelPairs:
         if network.cover.whole_forest and filters.as_of is None and self._all_time(filters):
             return self._whole_flows(filters.active_only)
-        return LevelPairs.of(network, self.paid(network, filters))
+        return LevelPairs.of(network, self._period(network.cover, filters).paid_with_sources)
 
     def _whole_flows(self, active_only: bool) -> LevelPairs:
         """The whole network's flows over all time, summed when the snapshot was built."""
@@ -120,20 +122,7 @@ class SnapshotSource:
         if self._all_time(filters):
             members = network.members
             return {c: self._column[f"{c}_cents"][members] for c in COMMISSION_CLASSES}
-        return self.paid(network, filters).received(len(network))
-
-    def paid(self, network: Network, filters: Filters) -> Paid:
-        lookup = _Lookup(network.members, self.row_of)
-        at, rows = self.paid_facts.of(lookup, self._paid_slice(filters))
-        facts = self.paid_facts
-        return Paid(
-            earner=rows,
-            source_level=network.cover.levels_of(self._rows(facts["source"][at])),
-            type=facts["type"][at],
-            trigger=facts["trigger"][at],
-            cents=facts["cents"][at],
-            count=np.ones(len(at), dtype=np.int64),
-        )
+        return self._period(network.cover, filters).paid.received(len(network))
 
     def order_sums(self, network: Network, filters: Filters) -> OrderSums:
         members = network.members
@@ -142,21 +131,18 @@ class SnapshotSource:
                 np.column_stack([self._column[f"{k}_cents"][members] for k in ORDER_KINDS]),
                 np.column_stack([self._column[f"{k}_orders"][members] for k in ORDER_KINDS]),
             )
-        return self._order_sums(_Lookup(members, self.row_of), self._order_slice(filters))
+        return self._period(network.cover, filters).order_sums
 
     def late_personal(self, network: Network, filters: Filters) -> np.ndarray:
         if self._all_time(filters):
             return self._column["late_personal_cents"][network.members]
-        at, rows = self.orders.of(_Lookup(network.members, self.row_of), self._order_slice(filters))
-        personal = self.orders["kind"][at] == PERSONAL
-        at, rows = at[personal], rows[personal]
-        late = in_last_days(self.orders["day"][at], END_OF_PERIOD_DAYS)
-        return _sum(rows[late], self.orders["cents"][at][late], len(network))
+        return self._period(network.cover, filters).late_personal
 
     def _all_time(self, filters: Filters) -> bool:
         """Whether the period holds every order and commission."""
-        orders, paid = self._order_slice(filters), self._paid_slice(filters)
-        return self.orders.whole(orders) and self.paid_facts.whole(paid)
+        return self.orders.whole(self._order_slice(filters)) and self.paid_facts.whole(
+            self._paid_slice(filters)
+        )
 
     def _order_slice(self, filters: Filters) -> slice:
         p = filters.params()
@@ -166,28 +152,82 @@ class SnapshotSource:
         p = filters.params()
         return self.paid_facts.between(month_number(p["date_from"]), month_number(p["date_to"]))
 
-    def _order_sums(self, lookup: _Lookup, part: slice) -> OrderSums:
-        at, rows = self.orders.of(lookup, part)
-        return OrderSums.add_up(
-            len(lookup),
-            rows,
-            self.orders["kind"][at].astype(np.int64),
-            self.orders["cents"][at],
-            np.ones(len(at), dtype=np.int64),
+    def _period(self, chosen: Cover, filters: Filters) -> _Period:
+        """The period's facts of these covered distributors, found once for every figure a
+        view asks of them (the last few kept)."""
+        orders, paid = self._order_slice(filters), self._paid_slice(filters)
+        key = (id(chosen), orders.start, orders.stop, paid.start, paid.stop)
+        found = self._periods.get(key)
+        if found is None or found.cover is not chosen:
+            found = _Period(self, chosen, orders, paid)
+            self._periods = {**dict(list(self._periods.items())[-3:]), key: found}
+        return found
+
+
+class _Period:
+    """One view's facts in its period: found lazily, each at most once."""
+
+    def __init__(self, source: SnapshotSource, chosen: Cover, orders: slice, paid: slice):
+        self.source, self.cover = source, chosen
+        self.lookup = _Lookup(chosen.members, source.row_of, source.index)
+        self.order_part, self.paid_part = orders, paid
+
+    @cached_property
+    def orders(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.source.orders.of(self.lookup, self.order_part)
+
+    @cached_property
+    def _paid(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.source.paid_facts.of(self.lookup, self.paid_part)
+
+    @cached_property
+    def order_sums(self) -> OrderSums:
+        at, rows = self.orders
+        facts = self.source.orders
+        kind = facts["kind"][at].astype(np.int64)
+        return OrderSums.add_up(len(self.lookup), rows, kind, facts["cents"][at])
+
+    @cached_property
+    def late_personal(self) -> np.ndarray:
+        at, rows = self.orders
+        facts = self.source.orders
+        late = facts["kind"][at] == PERSONAL
+        late[late] = in_last_days(facts["day"][at[late]], END_OF_PERIOD_DAYS)
+        return _sum(rows[late], facts["cents"][at[late]], len(self.lookup))
+
+    @cached_property
+    def paid(self) -> Paid:
+        """The commissions, their source levels not looked up (-1)."""
+        at, rows = self._paid
+        facts = self.source.paid_facts
+        return Paid(
+            earner=rows,
+            source_level=np.full(len(at), -1),
+            type=facts["type"][at],
+            trigger=facts["trigger"][at],
+            cents=facts["cents"][at],
         )
+
+    @cached_property
+    def paid_with_sources(self) -> Paid:
+        at, _ = self._paid
+        sources = self.source._rows(self.source.paid_facts["source"][at])
+        return dataclasses.replace(self.paid, source_level=self.cover.levels_of(sources))
 
 
 class _Lookup:
     """The network's row of each distributor: its members are rows of the distributor table
     (often one run of them: a subtree, or everyone), facts name stable indexes."""
 
-    def __init__(self, members: np.ndarray, row_of: np.ndarray):
+    def __init__(self, members: np.ndarray, row_of: np.ndarray, index: np.ndarray):
         self.members = members
         self.row_of = row_of
+        self.index = index
         first = int(members[0]) if len(members) else 0
         self.run = len(members) == 0 or int(members[-1]) - first + 1 == len(members)
         self.first = first
         self._map: np.ndarray | None = None
+        self._by_index: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.members)
@@ -203,8 +243,14 @@ class _Lookup:
         return self._map[rows]
 
     def of_indexes(self, indexes: np.ndarray) -> np.ndarray:
-        """Network rows of stable indexes."""
-        return self.of_rows(self.row_of[indexes])
+        """Network rows of stable indexes (members not in one run: through one map by
+        index, so each fact costs one look-up, not two)."""
+        if self.run:
+            return self.of_rows(self.row_of[indexes])
+        if self._by_index is None:
+            self._by_index = np.full(len(self.row_of), -1, dtype=np.int64)
+            self._by_index[self.index[self.members]] = np.arange(len(self.members))
+        return self._by_index[indexes]
 
 
 class _Facts:

@@ -40,22 +40,30 @@ class Subtrees:
 
     def furthest(
         self,
-        numerator: np.ndarray,
-        denominator: np.ndarray,
+        part: np.ndarray,
+        whole: np.ndarray,
         past: Callable[[np.ndarray], np.ndarray],
         min_size: int,
         top: int,
     ) -> pd.DataFrame:
-        """The `top` subtrees of at least `min_size` rows whose ratio of sums is furthest past a
-        line (`past` of the ratios: larger is further; ties: the larger subtree, then the root's
-        id), as root, distributors, value, past. A zero denominator has no ratio: left out."""
-        part, whole = self.sums(numerator), self.sums(denominator)
+        """The `top` subtrees of at least `min_size` rows whose ratio of the subtree sums `part`
+        over `whole` (from `sums`) is furthest past a line (`past` of the ratios: larger is
+        further; ties: the larger subtree, then the root's id), as root, distributors, value,
+        past. A zero denominator has no ratio: left out."""
         rows = np.flatnonzero((self.sizes >= min_size) & (whole != 0))
         value = part[rows] / whole[rows]
         beyond = past(value)
         if len(rows) > top > 0:  # only the rows that can make the top `top` need ids and a sort
             near = beyond >= np.partition(beyond, len(beyond) - top)[len(beyond) - top]
             rows, value, beyond = rows[near], value[near], beyond[near]
+            # Many may tie on how far past they are: keep the ones that can still win the
+            # ties on size before the ids are looked up.
+            order = np.lexsort((-self.sizes[rows], -beyond))
+            last = order[top - 1]
+            keep = (beyond > beyond[last]) | (
+                (beyond == beyond[last]) & (self.sizes[rows] >= self.sizes[rows][last])
+            )
+            rows, value, beyond = rows[keep], value[keep], beyond[keep]
         found = pd.DataFrame(
             {
                 "root": self.ids_of(rows),
