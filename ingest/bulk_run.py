@@ -23,7 +23,7 @@ from downline.errors import DownlineError
 from downline.localdb import LocalNeo4j
 from downline.schema import init_schema
 from downline.settings import Settings
-from ingest import cypher, derive, runs
+from ingest import cypher, derive, runs, snapshot_store
 from ingest.bulk import BulkStager
 from ingest.pipeline import Input, each_file, new_run
 from ingest.progress import ProgressReporter
@@ -99,6 +99,8 @@ def run_bulk_ingest(
                 derive.refresh_level_totals(driver, database)
                 driver.execute_query(cypher.RESTORE_RUNS, runs=history, database_=database)
                 report.derived["import_seconds"] = round(time.monotonic() - began, 3)
+                multiline = "--multiline-fields=true" in import_args
+                snapshot_store.after_bulk(driver, settings, staging, multiline, report, progress)
                 report.status = "finished_with_rejects" if report.rejected else "succeeded"
                 report.finish()
                 runs.record_start(driver, database, report)

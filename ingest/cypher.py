@@ -381,3 +381,10 @@ RETURN COUNT { (:Distributor) } AS distributors, COUNT { (:Order) } AS orders,
        COLLECT { MATCH (t:LevelTotals) WHERE NOT t.active_only
                  RETURN [t.level, t.distributors, t.revenue_cents, t.commission_cents] } AS levels
 """
+
+# The kinds of orders a run's commissions name that the run itself did not load.
+KINDS_OF_ORDERS = """
+UNWIND $ids AS id
+MATCH (o:Order {id: id})
+RETURN o.id AS id, o.kind AS kind
+"""

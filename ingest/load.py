@@ -19,6 +19,7 @@ from ingest.reader import CsvFile
 from ingest.references import References
 from ingest.report import FileReport, RejectWriter
 from ingest.scan import Scan
+from ingest.snapshot import Delta
 from ingest.verdicts import Verdict, Verdicts
 from ingest.writer import BackgroundWriter
 
@@ -42,6 +43,7 @@ class Loader:
         self.options = options
         self.advance = advance
         self.references = References()
+        self.delta = Delta()  # what this run writes, for the analytics snapshot
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ class Loader:
 
     def load(self, csv_file: CsvFile, report: FileReport) -> None:
         kind = csv_file.spec.kind
+        self._placed = "placement_id" in csv_file.header
         verdicts = Verdicts(csv_file, report, self.options.latest)
         stored: dict[str, str | None] = {}
         pending: set[str] = set()
@@ -128,7 +131,9 @@ class Loader:
         return sponsors, pending
 
     def _flush_distributors(self, batch, existing, report: FileReport) -> None:
-        self._query(cypher.MERGE_DISTRIBUTORS, rows=[record for _, _, record in batch])
+        rows = [record for _, _, record in batch]
+        self._query(cypher.MERGE_DISTRIBUTORS, rows=rows)
+        self.delta.add_records("distributors", [{**r, "placed": self._placed} for r in rows])
         known = sum(1 for _, _, record in batch if record["id"] in existing)
         report.count(existing=known, created=len(batch) - known, loaded=len(batch))
 
@@ -151,6 +156,19 @@ class Loader:
             if existing.get(did, missing) != sponsor
         ]
         report.count(transfers=sum(1 for link in links if link["record_change"]))
+        self.delta.add_records(
+            "changes",
+            [
+                {
+                    "distributor_id": link["id"],
+                    "from_id": existing.get(link["id"]),
+                    "to_id": link["sponsor_id"],
+                    "changed_on": link["changed_on"],
+                }
+                for link in links
+                if link["record_change"]
+            ],
+        )
         size = self.options.batch_size
         fresh, changed = [], []
         for link in links:
@@ -264,6 +282,8 @@ class Loader:
             for line, fields, record in missed:
                 problem = self.references.problem(record, refs) or "a reference vanished"
                 rejects.reject(line, fields, problem)
+            rows = [record for record in rows if record["id"] in present]
+        self.delta.add_records(DELTA_KIND[owner_column], rows)
 
     def _flush_orders(self, batch, rejects, report) -> None:
         self._flush_stored_facts(
@@ -286,6 +306,9 @@ class Loader:
             cypher.existing_ids("Commission"),
             "earner_id",
         )
+
+
+DELTA_KIND = {"distributor_id": "orders", "earner_id": "commissions"}
 
 
 def _contradiction(record: dict, stored: dict) -> str | None:

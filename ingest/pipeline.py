@@ -14,13 +14,14 @@ import neo4j
 from downline.errors import DownlineError
 from downline.schema import init_schema
 from downline.settings import Settings
-from ingest import derive, runs
+from ingest import derive, runs, snapshot_store
 from ingest.formats import KINDS, SPECS, recognise
 from ingest.load import Loader
 from ingest.options import LoadOptions
 from ingest.progress import ProgressReporter
 from ingest.reader import CsvFile, UnreadableFile, sha256
 from ingest.report import FileReport, RunReport, now
+from ingest.snapshot import Delta
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,11 @@ def run_ingest(
         progress.log(f"run {interrupted} had been interrupted; it is marked so")
     lock.start_heartbeat()
     try:
+        previous_run = runs.newest_finished(driver, database)
         runs.record_start(driver, database, report)
         try:
-            _load_all(driver, settings, inputs, report, options, progress)
+            delta = _load_all(driver, settings, inputs, report, options, progress)
+            snapshot_store.after_run(driver, settings, delta, previous_run, report, progress)
         except UnreadableFile as error:
             report.fail(error)
         report.finish()
@@ -122,7 +125,8 @@ def run_ingest(
     return report
 
 
-def _load_all(driver, settings, inputs, report, options, progress) -> None:
+def _load_all(driver, settings, inputs, report, options, progress) -> Delta:
+    """Load every file and refresh the derived values; return what the run wrote."""
     database = settings.neo4j_database
     loader = Loader(driver, database, options)
 
@@ -146,6 +150,7 @@ def _load_all(driver, settings, inputs, report, options, progress) -> None:
         advance(derive.refresh_level_totals(driver, database))
     report.derived["seconds"] = round(time.monotonic() - began, 3)
     report.status = "finished_with_rejects" if report.rejected else "succeeded"
+    return loader.delta
 
 
 def each_file(inputs, report, progress, action) -> None:

@@ -104,6 +104,12 @@ def bulk_marker(settings) -> Path:
     return settings.data_dir / "run" / "bulk-load.pending"
 
 
+def newest_finished(driver, database) -> str | None:
+    """The id of the newest run that is not running (finished, failed or interrupted)."""
+    records, _, _ = driver.execute_query(cypher.NEWEST_FINISHED_RUN, database_=database)
+    return records[0]["id"] if records else None
+
+
 def record_start(driver, database, report: RunReport) -> None:
     driver.execute_query(
         cypher.START_RUN,

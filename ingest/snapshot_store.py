@@ -4,8 +4,10 @@ the run wrote, reconciled with Neo4j's counts and sums, or read back whole from 
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import neo4j
 import numpy as np
@@ -16,6 +18,7 @@ from downline.settings import Settings
 from ingest import cypher, runs
 from ingest.progress import ProgressReporter
 from ingest.snapshot import DELTA_SCHEMAS, Delta, build
+from ingest.stage import staged_delta
 
 READ_BACK = {
     "distributors": cypher.SNAPSHOT_DISTRIBUTORS,
@@ -52,16 +55,94 @@ def rebuild(
     lock.acquire()
     lock.start_heartbeat()
     try:
-        records, _, _ = driver.execute_query(cypher.NEWEST_FINISHED_RUN, database_=database)
-        run_id = records[0]["id"] if records else None
-        delta = Delta()
-        for kind, statement in READ_BACK.items():
-            with progress.phase(f"reading {kind} back from Neo4j") as advance:
-                delta.add(kind, _read_back(driver, database, statement, kind, advance))
+        run_id = runs.newest_finished(driver, database)
+        delta = read_back(driver, database, progress)
         with progress.phase("writing the snapshot"):
             return save(settings, build(delta), run_id, "rebuild")
     finally:
         lock.release()
+
+
+def read_back(driver: neo4j.Driver, database: str, progress: ProgressReporter) -> Delta:
+    """Every distributor, order, commission and sponsor change in Neo4j, by id."""
+    delta = Delta()
+    for kind, statement in READ_BACK.items():
+        with progress.phase(f"reading {kind} back from Neo4j") as advance:
+            delta.add(kind, _read_back(driver, database, statement, kind, advance))
+    return delta
+
+
+def after_run(driver, settings: Settings, delta: Delta, previous_run, report, progress) -> None:
+    """Bring the snapshot up to date with what a transactional run wrote: on top of the
+    version of the run before (none for the first run), else read back from Neo4j (the run
+    holds the ingest lock throughout)."""
+    try:
+        previous = snapshot.current(settings.snapshot_dir)
+    except snapshot.SnapshotError:
+        previous = None
+    database = settings.neo4j_database
+    first = previous is None and previous_run is None
+    if first or (previous is not None and previous.run_id == previous_run):
+
+        def make():
+            return build(delta, previous, lambda ids: _kinds_of(driver, database, ids))
+
+        _write_checked(driver, settings, report, progress, "run", make)
+    else:
+        make = lambda: _read_all(driver, database, progress)  # noqa: E731
+        _write_checked(driver, settings, report, progress, "rebuild", make)
+
+
+def after_bulk(driver, settings: Settings, staging: Path, multiline: bool, report, progress):
+    """The snapshot of what a bulk load imported, from its staged files."""
+    make = lambda: build(staged_delta(staging, multiline))  # noqa: E731
+    _write_checked(driver, settings, report, progress, "bulk", make)
+
+
+def _read_all(driver, database: str, progress) -> dict[str, pa.Table]:
+    return build(read_back(driver, database, progress))
+
+
+def _write_checked(driver, settings, report, progress, made_by: str, make) -> None:
+    """Write the tables `make()` gives as the current version for `report`'s run, then
+    reconcile them with Neo4j, and read everything back after all when they disagree; a
+    snapshot that cannot be made right is withdrawn, so the analytics answer from Neo4j
+    rather than wrongly. The run's report says how it went."""
+    began = time.monotonic()
+    database = settings.neo4j_database
+    try:
+        with progress.phase(f"analytics snapshot ({made_by})"):
+            version = save(settings, make(), report.run_id, made_by)
+            problems = reconcile(driver, database, version)
+            if problems and made_by != "rebuild":
+                made_by = f"rebuild after a mismatch ({'; '.join(problems)})"
+                tables = _read_all(driver, database, progress)
+                version = save(settings, tables, report.run_id, made_by)
+                problems = reconcile(driver, database, version)
+            if problems:
+                snapshot.remove(settings.snapshot_dir)
+        report.derived["snapshot"] = {
+            "made_by": made_by,
+            "rows": version.meta["rows"],
+            "reconciled": not problems,
+            "problems": problems,
+        }
+    except (OSError, pa.ArrowException, snapshot.SnapshotError) as error:
+        # The data is loaded; the analytics answer from Neo4j until a run or a rebuild
+        # writes a snapshot again (the last one is stale now).
+        report.derived["snapshot"] = {"made_by": None, "error": str(error)}
+        progress.log(f"warning: the analytics snapshot was not written: {error}")
+    report.derived["snapshot"]["seconds"] = round(time.monotonic() - began, 3)
+
+
+def _kinds_of(driver, database: str, ids: list[str], batch: int = 10_000) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), batch):
+        records, _, _ = driver.execute_query(
+            cypher.KINDS_OF_ORDERS, ids=ids[start : start + batch], database_=database
+        )
+        found.update((r["id"], r["kind"]) for r in records)
+    return found
 
 
 def _read_back(driver, database: str, statement: str, kind: str, advance) -> pa.Table:

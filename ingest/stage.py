@@ -11,9 +11,14 @@ import csv
 import os
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
 from downline.forest import DOWNLINE_FIELDS
 from downline.totals import TOTAL_COLUMNS
 from ingest.derive import TREE_FIELDS
+from ingest.snapshot import Delta
 
 # The importer's files: name -> (label or type, header).
 LINE = "line:IGNORE"
@@ -129,3 +134,77 @@ class Stage:
         if self.multiline:
             args.append("--multiline-fields=true")
         return args
+
+
+def staged_delta(folder: Path, multiline: bool) -> Delta:
+    """What a bulk load imported, read back from its staged files (headerless, as written
+    above) at column speed: the input of its analytics snapshot."""
+    parse = pacsv.ParseOptions(newlines_in_values=multiline)
+
+    def read(name: str, columns: list[str], types: dict) -> pa.Table:
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            return pa.table({c: pa.array([], types.get(c, pa.string())) for c in columns})
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=columns),
+            parse_options=parse,
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: types.get(c, pa.string()) for c in columns},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    dates = {"joined_on": pa.date32(), "left_on": pa.date32(), "ordered_on": pa.date32()}
+    money = {"amount_cents": pa.int64(), "volume_cents": pa.int64(), "line": pa.int64()}
+    people = read("Distributor", ["id", *DISTRIBUTOR_BASE, *DERIVED], {**dates, **_LONGS})
+    sponsors = read("SPONSORED_BY", ["id", "sponsor_id"], {})
+    placed = read("PLACED_UNDER", ["id", "placement_id", "placement_leg"], {})
+    orders = read(
+        "Order",
+        ["id", "ordered_on", "amount_cents", "volume_cents", "kind", "line"],
+        {**dates, **money},
+    )
+    owners = read("PLACED_BY", ["id", "distributor_id", "line"], money)
+    paid = read("Commission", ["id", "period", "amount_cents", "type", "line"], money)
+    delta = Delta()
+    delta.add(
+        "distributors",
+        people.select(["id", *DISTRIBUTOR_BASE])
+        .append_column("sponsor_id", _lookup(people, sponsors, "sponsor_id"))
+        .append_column("placed", pa.array([True] * people.num_rows))
+        .append_column("placement_id", _lookup(people, placed, "placement_id"))
+        .append_column("placement_leg", _lookup(people, placed, "placement_leg")),
+    )
+    delta.add(
+        "orders", orders.append_column("distributor_id", _lookup(orders, owners, "distributor_id"))
+    )
+    paid = paid.append_column(
+        "earner_id",
+        _by_line(paid, read("PAID_TO", ["id", "earner_id", "line"], money), "earner_id"),
+    )
+    paid = paid.append_column(
+        "source_id",
+        _by_line(paid, read("SOURCED_FROM", ["id", "source_id", "line"], money), "source_id"),
+    )
+    paid = paid.append_column(
+        "order_id", _by_line(paid, read("FOR_ORDER", ["id", "order_id", "line"], money), "order_id")
+    )
+    delta.add("commissions", paid)
+    return delta
+
+
+_LONGS = {c: pa.int64() for c in DERIVED if c != "root_id"}
+
+
+def _lookup(rows: pa.Table, related: pa.Table, column: str) -> pa.Array:
+    """For each row (by id), `column` of its row in `related` (null when it has none)."""
+    at = pc.index_in(rows.column("id"), value_set=related.column("id"))
+    return pc.take(related.column(column), at)
+
+
+def _by_line(rows: pa.Table, related: pa.Table, column: str) -> pa.Array:
+    """As `_lookup`, matched by the input line the rows were staged from."""
+    at = pc.index_in(rows.column("line"), value_set=related.column("line"))
+    return pc.take(related.column(column), at)

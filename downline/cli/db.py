@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from downline import snapshot
 from downline.connection import connected
 from downline.errors import DownlineError
 from downline.localdb import LocalNeo4j
@@ -80,6 +81,7 @@ def db_reset(
         )
     with connected(settings) as driver:
         deleted = delete_all(driver, settings.neo4j_database)
+    snapshot.remove(settings.snapshot_dir)  # it described the data just deleted
     typer.echo(f"deleted {deleted:,} nodes from database {settings.neo4j_database!r}")
 
 
