@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from types import MappingProxyType
 
@@ -119,6 +120,7 @@ class Figures:
     late_personal: np.ndarray
     parts: dict[str, np.ndarray]
     totals: dict[str, float]
+    last_day: date | None  # where the period asked ends (None: where the data ends)
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def _gini(figures: Figures) -> str:
 
 
 def _retention(figures: Figures) -> float | None:
-    return retention(figures.network, 12)
+    return retention(figures.network, 12, figures.last_day)
 
 
 def _end_of_period(figures: Figures) -> float | None:
@@ -296,11 +298,12 @@ class Inputs:
     network: Network
     received: dict[str, np.ndarray]  # per row, commissions of each of COMMISSION_CLASSES
     late_personal: np.ndarray
+    last_day: date | None = None  # where the period asked ends, for retention
 
     def indicators(self) -> Indicators:
         parts = self._parts.columns
         totals = {name: column.sum() for name, column in parts.items()}
-        figures = Figures(self.network, self.late_personal, parts, totals)
+        figures = Figures(self.network, self.late_personal, parts, totals, self.last_day)
         return Indicators([spec.report(figures) for spec in CATALOGUE])
 
     def by_subtree(self, key: str, min_size: int = MIN_SUBTREE, top: int = TOP) -> pd.DataFrame:
@@ -341,9 +344,9 @@ def read_inputs(source, root: str | None = None, filters: Filters = NO_FILTERS) 
     """The distributors `filters` cover (in `root`'s subtree, or all), then the period's
     commissions to them and their late-in-the-month personal purchases."""
     network = source.network(root, filters)
-    return Inputs(
-        network, source.received(network, filters), source.late_personal(network, filters)
-    )
+    received = source.received(network, filters)
+    late = source.late_personal(network, filters)
+    return Inputs(network, received, late, filters.date_to or filters.as_of)
 
 
 def indicators(source, root: str | None = None, filters: Filters = NO_FILTERS) -> Indicators:

@@ -8,9 +8,13 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from downline import snapshot
 from downline.connection import driver_for
 from downline.localdb import LocalNeo4j
 from downline.schema import init_schema
+from queries.cypher_source import CypherSource
+from queries.engine import staleness
+from queries.snapshot_source import SnapshotSource
 from tests.support.servers import (
     free_port,
     load_generated,
@@ -48,6 +52,22 @@ def clean_db(driver, server_settings) -> neo4j.Driver:
     """The session's driver over an empty database (schema kept)."""
     wipe(driver, server_settings)
     return driver
+
+
+@pytest.fixture(params=["cypher", "snapshot"])
+def engine(request, driver, server_settings):
+    """Each engine in turn, as a function to call once the test's data is loaded: Cypher, and
+    the read model as the last ingest run wrote it (up to date, so the analytics use it)."""
+
+    def make():
+        cypher = CypherSource(driver, server_settings.neo4j_database)
+        if request.param == "cypher":
+            return cypher
+        version = snapshot.current(server_settings.snapshot_dir)
+        assert staleness(cypher, version) is None
+        return SnapshotSource(version, cypher)
+
+    return make
 
 
 @pytest.fixture

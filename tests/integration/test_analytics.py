@@ -11,7 +11,6 @@ import pytest
 
 from ingest.generate import generate
 from queries.cohorts import cohorts
-from queries.cypher_source import CypherSource
 from queries.distributor import distributor_profile
 from queries.earnings import earnings
 from queries.filters import NO_FILTERS, Filters
@@ -105,22 +104,21 @@ def _check_levels(got, want):
     assert got.revenue_share.tolist() == pytest.approx((want.revenue / total).tolist())
 
 
-def test_levels_of_the_whole_network_and_of_subtrees(driver, server_settings, network):
-    db = server_settings.neo4j_database
+def test_levels_of_the_whole_network_and_of_subtrees(engine, server_settings, network):
     expected = Expected(network)
-    _check_levels(levels(CypherSource(driver, db)).table, expected.levels())
+    _check_levels(levels(engine()).table, expected.levels())
     _check_levels(
-        levels(CypherSource(driver, db), filters=Filters(active_only=True)).table,
+        levels(engine(), filters=Filters(active_only=True)).table,
         expected.levels(active_only=True),
     )
     frontline = [d for d, s in expected.sponsor.items() if s and not expected.sponsor[s]]
     biggest = max(frontline, key=lambda d: len(expected.subtree(d)))
-    _check_levels(levels(CypherSource(driver, db), biggest).table, expected.levels(biggest))
+    _check_levels(levels(engine(), biggest).table, expected.levels(biggest))
 
 
-def test_levels_within_a_period(driver, server_settings, network):
+def test_levels_within_a_period(engine, server_settings, network):
     filters = Filters(date_from=date(2025, 3, 10), date_to=date(2025, 9, 20))
-    got = levels(CypherSource(driver, server_settings.neo4j_database), filters=filters).table
+    got = levels(engine(), filters=filters).table
     _check_levels(got, Expected(network, filters).levels())
 
 
@@ -136,8 +134,8 @@ def test_the_levels_command_prints_json_in_currency_units(server_settings, netwo
     assert {"revenue_share", "commissions", "commission_share"} <= set(document["levels"][0])
 
 
-def test_flows_by_source_and_earner_level(driver, server_settings, network):
-    got = flows(CypherSource(driver, server_settings.neo4j_database))
+def test_flows_by_source_and_earner_level(engine, server_settings, network):
+    got = flows(engine())
     expected = Expected(network)
     comms = expected.comms.assign(
         earner_level=expected.comms.earner_id.map(expected.level),
@@ -163,8 +161,8 @@ def test_flows_by_source_and_earner_level(driver, server_settings, network):
     assert {(r.level, r.kind): r.cents for r in got.entering.itertuples()} == want_entering
 
 
-def test_earnings_bands_and_concentration(driver, server_settings, network):
-    got = earnings(CypherSource(driver, server_settings.neo4j_database))
+def test_earnings_bands_and_concentration(engine, server_settings, network):
+    got = earnings(engine())
     expected = Expected(network)
     per = expected.dist.distributor_id.map(expected.comms.groupby("earner_id").cents.sum())
     per = per.fillna(0).astype(int)
@@ -206,8 +204,8 @@ def _per_distributor(expected: Expected) -> pd.DataFrame:
     return table
 
 
-def test_compliance_indicators(driver, server_settings, network):
-    got = {i.key: i for i in indicators(CypherSource(driver, server_settings.neo4j_database)).items}
+def test_compliance_indicators(engine, server_settings, network):
+    got = {i.key: i for i in indicators(engine()).items}
     expected = Expected(network)
     orders, comms = expected.orders, expected.comms
     per = _per_distributor(expected)
@@ -265,9 +263,9 @@ def _crossed(got) -> set[str]:
 
 
 def test_the_customer_share_of_an_earners_own_and_downline_revenue(
-    driver, server_settings, network
+    engine, server_settings, network
 ):
-    earners = read_inputs(CypherSource(driver, server_settings.neo4j_database)).by_earner()
+    earners = read_inputs(engine()).by_earner()
     expected = Expected(network)
     orders = expected.orders
     top = earners.iloc[0]
@@ -278,8 +276,8 @@ def test_the_customer_share_of_an_earners_own_and_downline_revenue(
     )
 
 
-def test_cohorts_by_join_month(driver, server_settings, network):
-    got = cohorts(CypherSource(driver, server_settings.neo4j_database))
+def test_cohorts_by_join_month(engine, server_settings, network):
+    got = cohorts(engine())
     dist = Expected(network).dist
     month = dist.joined_on.str[:7]
     assert dict(zip(got.cohort, got.recruits, strict=True)) == month.value_counts().to_dict()

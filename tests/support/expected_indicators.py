@@ -138,10 +138,9 @@ def crossed(found: dict[str, float | None]) -> dict[str, bool]:
 
 def retention_12_months(covered: Covered) -> float | None:
     """Of the covered distributors who joined at least 12 months before the end of the data,
-    the share still active 12 months after joining. The end is always the last covered join or
-    leave date: unlike `cohorts`, the code passes no period end here, so with as_of or date_to
-    leave dates after the day asked still count (see the report)."""
-    end = data_end(covered, None)
+    the share still active 12 months after joining. The end is the end of the period asked
+    (date_to, else as_of) as for `cohorts`, else the last covered join or leave date."""
+    end = data_end(covered, covered.ask.date_to or covered.ask.as_of)
     frame = covered.frame
     judged = [
         still_active(joined, left, 12)

@@ -69,15 +69,18 @@ class Flows:
 
 def flows(covered: Covered) -> Flows:
     """Commissions by (source level, earner level); a source has no level when none is named
-    or it is not covered: outside the subtree, not joined by the as-of day, or left out by
-    active_only (the code's reading: docs/metrics.md says an inactive distributor still holds
-    its place in the tree, and names only unnamed and outside sources). Gaps: source level
-    minus earner level, of commissions with a source level. Entering: the period's orders by
-    level and kind."""
+    or it is not in the tree asked (outside the subtree, or not joined by the as-of day). An
+    inactive source still holds its place in the tree (docs/metrics.md), so with active_only
+    it keeps its level. Gaps: source level minus earner level, of commissions with a source
+    level. Entering: the period's orders by level and kind."""
     level = dict(zip(covered.frame.id, covered.frame.level, strict=True))
+    tree = covered.tree
+    base = tree.depth[covered.root] if covered.root is not None else 0
+    inside = set(tree.subtree(covered.root)) if covered.root is not None else set(tree.sponsor)
     pairs: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for c in covered.commissions.itertuples():
-        pair = pairs[level.get(c.source_id), level[c.earner_id]]
+        source = tree.depth[c.source_id] - base if c.source_id in inside else None
+        pair = pairs[source, level[c.earner_id]]
         pair[0] += c.cents
         pair[1] += 1
     keys = sorted(pairs, key=lambda k: (k[0] is None, k[0] or 0, k[1]))  # no level: last

@@ -40,6 +40,7 @@ def throwaway_settings(home: Path, port: int, **overrides) -> Settings:
         neo4j_password=TEST_PASSWORD,
         data_dir=home / "data",
         log_dir=home / "logs",
+        snapshot_dir=home / "snapshot",
         neo4j_lib=REPO / ".downline" / "neo4j-lib",
         heap_size="1g",
         pagecache_size="256m",

@@ -388,18 +388,19 @@ def test_flows_by_source_and_earner_level_gap_and_money_entering(family):
 
 
 def test_flows_of_a_subtree_of_active_distributors(family):
-    """Under B, active only: B 0, E 1, G 2 (D is inactive). K6 B <- E (1, 0), K9 E <- G
-    (2, 1); no source level for K4 (D is left out), K10 (no source), K11 (F is outside the
-    subtree): (None, 0) 30 + 8 + 12. A's and C's commissions are not the subtree's."""
+    """Under B, active only: B 0, E 1, G 2 are covered; D is inactive but still holds its
+    place in the tree, level 1. K4 B <- D and K6 B <- E (1, 0) 30 + 30, K9 E <- G (2, 1); no
+    source level for K10 (no source) and K11 (F is outside the subtree): (None, 0) 8 + 12.
+    A's and C's commissions are not the subtree's."""
     flows = family.flows("B", active_only=True)
     check(
         flows.by_level,
         source_level=[1, 2, None],
         earner_level=[0, 1, 0],
-        commission_cents=[3_000, 3_000, 5_000],
-        commissions=[1, 1, 3],
+        commission_cents=[6_000, 3_000, 2_000],
+        commissions=[2, 1, 2],
     )
-    check(flows.by_gap, gap=[1], commission_cents=[6_000], share=[1.0])
+    check(flows.by_gap, gap=[1], commission_cents=[9_000], share=[1.0])
     check(
         flows.entering,
         level=[0, 0, 1, 1, 2],
@@ -747,12 +748,11 @@ def test_retention_over_12_months_judges_each_distributor_old_enough(long_run):
     assert not long_run.crossed()["retention_12_months"]
 
 
-def test_retention_as_of_a_day_reads_leave_dates_after_it(long_run):
-    """As the code computes it (see the report): as of 31 Jan 2024 the covered distributors are
-    P1 to P4, but the end of their data is P4's leaving, 30 June 2024, after the day asked; so
-    P1 to P4 are all judged at 12 months: P1 and P3 stayed: 2 of 4. On 31 Jan 2024 itself only
-    P1 had been there 12 months (the cohorts view, ending at the as-of day, says 1.0)."""
-    assert long_run.indicators(as_of=date(2024, 1, 31))["retention_12_months"] == 0.5
+def test_retention_as_of_a_day_judges_only_who_had_been_there_12_months_by_then(long_run):
+    """As of 31 Jan 2024 the covered distributors are P1 to P4, and the data ends on that day
+    (as the cohorts view ends it), not at P4's later leaving: only P1 had been there 12
+    months by then, and P1 stayed: 1 of 1."""
+    assert long_run.indicators(as_of=date(2024, 1, 31))["retention_12_months"] == 1.0
 
 
 def test_ratios_by_subtree(family):
