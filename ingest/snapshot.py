@@ -199,7 +199,9 @@ def _with_order_kinds(paid: pa.Table, orders: pa.Table, kinds_of: KindsOf) -> pa
     kind = paid.column("order_kind").combine_chunks()
     named = paid.column("order_id").combine_chunks()
     ours = orders.column("id").combine_chunks()
-    found = pc.take(orders.column("kind").combine_chunks(), pc.index_in(named, value_set=ours))
+    # skip_nulls: a commission naming no order must not match an order without an id
+    at = pc.index_in(named, value_set=ours, skip_nulls=True)
+    found = pc.take(orders.column("kind").combine_chunks(), at)
     kind = pc.coalesce(kind, found)
     unknown = pc.and_(pc.is_null(kind), pc.is_valid(named))
     if kinds_of is not None and pc.any(unknown).as_py():
@@ -217,7 +219,7 @@ def _empty_snapshot() -> dict[str, pa.Table]:
 
 def _index_of(values: pa.Array | pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
     """Row index of each value among `ids` (-1: null or not there)."""
-    found = pc.index_in(values, value_set=ids)
+    found = pc.index_in(values, value_set=ids, skip_nulls=True)
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int32)
 
 

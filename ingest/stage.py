@@ -200,11 +200,11 @@ _LONGS = {c: pa.int64() for c in DERIVED if c != "root_id"}
 
 def _lookup(rows: pa.Table, related: pa.Table, column: str) -> pa.Array:
     """For each row (by id), `column` of its row in `related` (null when it has none)."""
-    at = pc.index_in(rows.column("id"), value_set=related.column("id"))
+    at = pc.index_in(rows.column("id"), value_set=related.column("id"), skip_nulls=True)
     return pc.take(related.column(column), at)
 
 
 def _by_line(rows: pa.Table, related: pa.Table, column: str) -> pa.Array:
     """As `_lookup`, matched by the input line the rows were staged from."""
-    at = pc.index_in(rows.column("line"), value_set=related.column("line"))
+    at = pc.index_in(rows.column("line"), value_set=related.column("line"), skip_nulls=True)
     return pc.take(related.column(column), at)

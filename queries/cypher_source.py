@@ -132,7 +132,7 @@ class CypherSource:
 
 def positions(values: pd.Series, ids: pa.Array) -> np.ndarray:
     """Each value's position among `ids` (-1: missing, or not there)."""
-    found = pc.index_in(strings(values), value_set=ids)
+    found = pc.index_in(strings(values), value_set=ids, skip_nulls=True)
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import neo4j
 from pydantic import SecretStr
 
+from downline import snapshot
 from downline.schema import delete_all
 from downline.settings import Settings
 
@@ -97,6 +98,7 @@ def wipe(driver: neo4j.Driver, settings: Settings) -> None:
             "the test suite did not create that database"
         )
     delete_all(driver, settings.neo4j_database)
+    snapshot.remove(settings.snapshot_dir)  # as `downline db reset` does
 
 
 def load_generated(driver, settings: Settings, folder: Path, size: int, months: int, **how) -> Path:
