@@ -12,8 +12,13 @@ import time
 
 import pytest
 
+from downline import snapshot as read_model
 from downline.localdb import LocalNeo4j
 from ingest.generate import generate
+from queries.cypher_source import CypherSource
+from queries.engine import staleness
+from queries.snapshot_source import SnapshotSource
+from tests.support.engines import assert_engines_agree, questions
 from tests.support.graph import snapshot
 from tests.support.servers import REPO, run_cli, settings_env, wipe
 
@@ -56,6 +61,12 @@ def test_a_killed_run_re_run_equals_an_uninterrupted_run(
     rerun = run_cli("ingest", str(data), "--as-of", "2026-11-01", env=env)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     interrupted_state = snapshot(clean_db, server_settings.neo4j_database)
+    # The re-run's analytics snapshot holds what the killed run wrote too.
+    cypher = CypherSource(clean_db, server_settings.neo4j_database)
+    version = read_model.current(server_settings.snapshot_dir)
+    assert staleness(cypher, version) is None
+    read = SnapshotSource(version, cypher)
+    assert assert_engines_agree(cypher, read, questions([None], [])) == 5 * 7
     history = json.loads(run_cli("ingest", "history", "--format", "json", env=cli_env).stdout)
     assert [run["status"] for run in history[:2]] == ["succeeded", "interrupted"]
 
