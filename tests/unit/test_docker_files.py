@@ -62,3 +62,16 @@ def test_docker_compose_config_accepts_the_file():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_worker_and_the_dashboard_share_the_analytics_snapshot():
+    """The worker writes the read model and the dashboard reads it: one volume, one path."""
+    compose = _compose()
+    folder = compose["x-neo4j-client"]["DOWNLINE_SNAPSHOT_DIR"]
+    for name in ("dashboard", "ingest-worker"):
+        service = compose["services"][name]
+        assert service["environment"]["DOWNLINE_SNAPSHOT_DIR"] == folder
+        assert f"snapshot:{folder}" in service["volumes"]
+    assert "snapshot" in compose["volumes"]
+    dockerfile = (REPO / "docker" / "Dockerfile").read_text(encoding="utf-8")
+    assert f"chown downline /drop {folder}" in dockerfile  # the image's user may write it
