@@ -37,6 +37,7 @@ def server_env(home: Path, logs: Path, port: int) -> dict[str, str]:
         DOWNLINE_DATA_DIR=str(home),
         DOWNLINE_LOG_DIR=str(logs),
         DOWNLINE_NEO4J_LIB=str(REPO / ".downline" / "neo4j-lib"),
+        DOWNLINE_SNAPSHOT_DIR=str(home / "snapshot"),  # beside the database, gone with it
     )
     return env
 

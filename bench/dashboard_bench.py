@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -44,17 +45,23 @@ def _callback_requests(browser) -> list[tuple[str, bytes]]:
     return found
 
 
-def _replay(requests: list[tuple[str, bytes]], users: int, rounds: int) -> list[float]:
-    """Each user sends every request `rounds` times; latencies in ms."""
+def _replay(
+    requests: list[tuple[str, bytes]], users: int, rounds: int, choices: dict | None = None
+) -> list[float]:
+    """Each user sends every request `rounds` times; latencies in ms. With `choices`, each
+    request's filter inputs are drawn at random from them first (`_vary`), so the users ask
+    for views no one asked before rather than the defaults."""
     latencies: list[float] = []
     lock = threading.Lock()
 
-    def user() -> None:
+    def user(seed: int) -> None:
         mine = []
+        rng = random.Random(seed)
         for _ in range(rounds):
             for url, body in requests:
+                data = _vary(body, choices, rng) if choices else body
                 ask = urllib.request.Request(
-                    url, data=body, headers={"Content-Type": "application/json"}
+                    url, data=data, headers={"Content-Type": "application/json"}
                 )
                 began = time.perf_counter()
                 with urllib.request.urlopen(ask, timeout=600) as answer:
@@ -63,12 +70,59 @@ def _replay(requests: list[tuple[str, bytes]], users: int, rounds: int) -> list[
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=user) for _ in range(users)]
+    threads = [threading.Thread(target=user, args=(seed,)) for seed in range(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return latencies
+
+
+def _vary(body: bytes, choices: dict, rng: random.Random) -> bytes:
+    """A callback request with its filter bar's inputs (`<page>-root`, `-from`, `-to`,
+    `-active`) set to a random root, period and status from `choices`."""
+    request = json.loads(body)
+    start, end = rng.choice(choices["periods"])
+    pick = {
+        "root": rng.choice(choices["roots"]),
+        "from": start,
+        "to": end,
+        "active": rng.choice(["all", "active"]),
+    }
+    for item in request.get("inputs", []):
+        part = str(item.get("id", "")).rsplit("-", 1)[-1]
+        if part in pick and item.get("property") == "value":
+            item["value"] = pick[part]
+    return json.dumps(request).encode()
+
+
+def _choices(driver, database: str) -> dict:
+    """Roots of every size (whole network, and subtrees from a handful of distributors to the
+    largest) and periods (none, a month, a quarter, a year, all time) to draw from."""
+    from queries.tree import read
+
+    found = read(
+        driver,
+        database,
+        "MATCH (d:Distributor) WHERE d.downline_size >= $least "
+        "RETURN d.id AS id, d.downline_size AS size ORDER BY d.id",
+        least=10,
+    )
+    sizes = found.sort_values("size")
+    picks = [sizes.iloc[int(q * (len(sizes) - 1))].id for q in (0, 0.5, 0.9, 0.99, 0.999, 1)]
+    last = read(driver, database, "MATCH (o:Order) RETURN max(o.ordered_on) AS day").day.iloc[0]
+    month = date(last.year, last.month, 1)
+    periods = [
+        (None, None),
+        (month.isoformat(), last.isoformat()),
+        (
+            date(month.year - (month.month <= 2), (month.month - 3) % 12 + 1, 1).isoformat(),
+            last.isoformat(),
+        ),
+        (date(last.year - 1, last.month, 1).isoformat(), last.isoformat()),
+        ("1970-01-01", last.isoformat()),
+    ]
+    return {"roots": [None, *picks], "periods": periods}
 
 
 def _wait_for_http(url: str, timeout: float = 120) -> None:
@@ -141,6 +195,9 @@ def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict
             if run == 0:  # one round's callbacks, the search included, are what users replay
                 requests = _callback_requests(browser)
         latency = {users: _replay(requests, users, rounds) for users in (1, 20)}
+        with driver_for(settings) as driver:
+            choices = _choices(driver, settings.neo4j_database)
+        varied = _replay(requests, 20, rounds, choices)
     finally:
         if browser is not None:
             browser.quit()
@@ -174,6 +231,14 @@ def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict
             }
             for users, values in latency.items()
         },
+        "random_filters_20_users_ms": {
+            "requests": len(varied),
+            "p50": round(percentile(varied, 0.5), 1),
+            "p95": round(percentile(varied, 0.95), 1),
+            "max": round(max(varied), 1),
+            "roots": choices["roots"],
+            "periods": choices["periods"],
+        },
     }
 
 
@@ -194,6 +259,12 @@ def markdown(summary: dict) -> str:
     ]
     for users, row in summary["callback_latency_ms"].items():
         lines.append(f"| {users.split('_')[0]} | {row['requests']} | {row['p50']} | {row['p95']} |")
+    varied = summary.get("random_filters_20_users_ms")
+    if varied:
+        lines.append(
+            f"| 20, random roots, periods and statuses | {varied['requests']} | "
+            f"{varied['p50']} | {varied['p95']} |"
+        )
     return "\n".join(lines)
 
 

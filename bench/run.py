@@ -6,10 +6,13 @@ on the same generated data:
 1. ingest (bench/ingest_compare.py): a per-row MERGE script, LOAD CSV IN TRANSACTIONS,
    `downline ingest`, `downline ingest --bulk` and the bulk importer alone, each into a fresh
    database. The last, `--bulk`, leaves the database the next two parts read.
-2. analytics (bench/analytics_compare.py): levels (whole network, subtrees of 1k, 10k, 100k),
+2. read-model (bench/read_model_bench.py): every view with every filter from the analytics
+   snapshot, against pandas over the CSV files, on a bulk load of the size with every
+   commission (at target size, the generator's whole 9.3 million), and what the snapshot costs.
+3. analytics (bench/analytics_compare.py): levels (whole network, subtrees of 1k, 10k, 100k),
    flows, earnings and one distributor, cold and warm, against pandas + networkx over the CSV
    files and against naive variable-length Cypher.
-3. dashboard (bench/dashboard_bench.py): page renders in headless Chromium, callback latency
+4. dashboard (bench/dashboard_bench.py): page renders in headless Chromium, callback latency
    with 1 and 20 concurrent users.
 
 Each part writes its own result file as well; this run gathers them into
@@ -34,12 +37,21 @@ import analytics_report
 import dashboard_bench
 import ingest_compare
 import ingest_report
+import read_model_bench
 from benchlib import RESULTS, machine, write_result
 from harness import SIZES, generated_data
 
-PARTS = ("ingest", "analytics", "dashboard")
+PARTS = ("ingest", "read-model", "analytics", "dashboard")
 STEPS = ("small", "medium", "target")  # the scaling steps, `--size all`
-PREFIX = {"ingest": "ingest-compare", "analytics": "analytics-compare", "dashboard": "dashboard"}
+PREFIX = {
+    "ingest": "ingest-compare",
+    "read-model": "read-model",
+    "analytics": "analytics-compare",
+    "dashboard": "dashboard",
+}
+# The read model is measured with every commission the generator writes (SIZES' "large" keeps
+# them all; "target" keeps the ingest issue's first 3,000,000).
+FULL = {"small": "small", "medium": "medium", "target": "large"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,8 @@ def run_size(size: str, parts: tuple[str, ...], port: int, web_port: int) -> dic
                 sample_seconds=plan.per_row_seconds,
                 keep=True,
             )
+        elif part == "read-model":
+            result = read_model_bench.measure(FULL[size], port + 1, plan.runs)
         elif part == "analytics":
             result = analytics_compare.compare(
                 size,
@@ -197,6 +211,7 @@ def targets(entry: dict) -> list[tuple[str, str, bool | None]]:
                     ours < theirs,
                 )
             )
+    found += read_model_bench.targets(entry.get("read-model"))
     dashboard = entry.get("dashboard")
     if dashboard:
         slowest = _slowest_render(dashboard)
@@ -240,6 +255,7 @@ def markdown(day: str, gathered: dict) -> str:
         lines += ["", f"## {size}: {entry['distributors']:,} distributors", ""]
         for part, module in (
             ("ingest", ingest_report),
+            ("read-model", read_model_bench),
             ("analytics", analytics_report),
             ("dashboard", dashboard_bench),
         ):
