@@ -49,6 +49,7 @@ from queries.inequality import BANDS
 from queries.levels import Levels
 from queries.overview import Overview, Totals
 
+CODED = pa.dictionary(pa.int32(), pa.string())
 NEVER = np.iinfo(np.int32).max  # the leave day of who has not left
 EPOCH = np.datetime64("1970-01-01", "D")
 FIRST_DAY, LAST_DAY = date(1, 1, 1), date(9999, 12, 31)  # a period's bounds when not given
@@ -77,8 +78,12 @@ RATIOS = {
 # --- reading the CSV files ---------------------------------------------------------------
 
 
-def _read(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
-    """The columns named, typed; empty values are nulls ("not given")."""
+def _read(path: Path, text: tuple[str, ...], coded: tuple[str, ...]) -> pa.Table:
+    """The columns named; empty values are nulls ("not given"). `coded` columns hold few
+    distinct values (dates, amounts, kinds, periods): read as dictionaries, so each distinct
+    value is parsed once, not once per row; ids stay text (millions of distinct values make
+    dictionaries dearer than hashing them once)."""
+    types = dict.fromkeys(text, pa.string()) | dict.fromkeys(coded, CODED)
     convert = pacsv.ConvertOptions(
         include_columns=list(types),
         include_missing_columns=True,
@@ -86,13 +91,45 @@ def _read(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
         null_values=[""],
         strings_can_be_null=True,
     )
-    return pacsv.read_csv(path, convert_options=convert)
+    blocks = pacsv.ReadOptions(block_size=1 << 24)  # few chunks: their dictionaries unify fast
+    return pacsv.read_csv(path, read_options=blocks, convert_options=convert).unify_dictionaries()
+
+
+def _blank_null(values: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
 
 def _text(table: pa.Table, column: str) -> pa.Array:
     """A text column trimmed, with blank values as nulls."""
-    values = pc.utf8_trim_whitespace(table.column(column).combine_chunks())
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    return _blank_null(pc.utf8_trim_whitespace(table.column(column).combine_chunks()))
+
+
+def _codes(table: pa.Table, column: str) -> tuple[np.ndarray, pa.Array]:
+    """A coded column as (each row's code: -1 where not given, or blank once trimmed; the
+    distinct values, trimmed, a blank one replaced by another value so that every entry
+    parses)."""
+    chunks = table.column(column).chunks
+    if not chunks:
+        return np.zeros(0, np.int64), pa.array([], pa.string())
+    values = _blank_null(pc.utf8_trim_whitespace(chunks[0].dictionary.cast(pa.string())))
+    indices = pa.chunked_array([c.indices for c in chunks], type=pa.int32()).combine_chunks()
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
+    if values.null_count:
+        blank = np.append(values.is_null().to_numpy(zero_copy_only=False), True)
+        codes = np.where(blank[codes], -1, codes)
+        valid = values.drop_null()
+        values = pc.fill_null(values, valid[0] if len(valid) else "")
+    return codes, values
+
+
+def _decoded(table: pa.Table, column: str, decode, missing=None) -> np.ndarray:
+    """`decode` of a coded column's distinct values, per row; `missing` where none is given
+    (None: every row must give one)."""
+    codes, values = _codes(table, column)
+    if missing is None and (codes < 0).any():
+        raise ValueError(f"{int((codes < 0).sum())} rows give no {column}")
+    found = decode(values) if len(values) else np.zeros(0, np.int64)
+    return np.append(found, missing if missing is not None else 0)[codes]
 
 
 def _cents(text: pa.Array) -> np.ndarray:
@@ -144,10 +181,29 @@ def _month_names(months: np.ndarray) -> list[str]:
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in months.tolist()]
 
 
+def _per_day(function):
+    """`function` of an array of day numbers, worked out once per day of their range and
+    gathered when the array is much longer than that range (a million join days span about a
+    thousand days): numpy's datetime64 casts cost far more per element than a gather."""
+
+    def over(days, *args):
+        days = np.asarray(days, dtype=np.int64)
+        if len(days) < 4096:
+            return function(days, *args)
+        first, last = int(days.min()), int(days.max())
+        if (last - first + 1) * 4 > len(days):
+            return function(days, *args)
+        return function(np.arange(first, last + 1), *args)[days - first]
+
+    over.__doc__ = function.__doc__
+    return over
+
+
+@_per_day
 def _plus_months(days: np.ndarray, months: int) -> np.ndarray:
     """The same day of the month `months` later, or that month's last day when it is
     shorter (2024-01-31 + 1 month = 2024-02-29)."""
-    stamp = (np.asarray(days, dtype=np.int64)).astype("datetime64[D]")
+    stamp = days.astype("datetime64[D]")
     month = stamp.astype("datetime64[M]")
     day_of_month = (stamp - month.astype("datetime64[D]")).astype(np.int64)
     later = month + np.timedelta64(months, "M")
@@ -156,14 +212,16 @@ def _plus_months(days: np.ndarray, months: int) -> np.ndarray:
     return (target - EPOCH).astype(np.int64)
 
 
+@_per_day
 def _month_of_days(days: np.ndarray) -> np.ndarray:
-    stamp = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]")
-    return stamp.astype(np.int64) + 1970 * 12
+    """year * 12 + month - 1 of each day."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
+@_per_day
 def _late_in_month(days: np.ndarray) -> np.ndarray:
     """Whether each day is one of the last LAST_DAYS days of its month."""
-    stamp = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
+    stamp = days.astype("datetime64[D]")
     next_month = (stamp.astype("datetime64[M]") + 1).astype("datetime64[D]")
     return (next_month - stamp).astype(np.int64) <= LAST_DAYS
 
@@ -252,10 +310,14 @@ class Cover:
     def levels_of(self, positions: np.ndarray) -> np.ndarray:
         """The level in the tree asked of each position (-1: none, or outside that tree);
         a distributor the status filter left out keeps its place."""
-        safe = np.maximum(positions, 0)
-        pre = self.tree.pre[safe]
-        inside = (positions >= 0) & (pre >= self.span[0]) & (pre <= self.span[1])
-        return np.where(inside, self.tree.depth[safe] - self.base, -1)
+        return self._levels[positions]  # position -1 reads the last entry: -1
+
+    @cached_property
+    def _levels(self) -> np.ndarray:
+        pre = self.tree.pre
+        inside = (pre >= self.span[0]) & (pre <= self.span[1])
+        levels = np.where(inside, self.tree.depth - self.base, -1).astype(np.int64)
+        return np.append(levels, -1)
 
     @cached_property
     def rows(self) -> np.ndarray:
@@ -268,21 +330,42 @@ class Cover:
 # --- one question's facts ----------------------------------------------------------------
 
 
-@dataclass
 class Period:
     """The period's orders and commissions of the covered distributors (rows of the cover),
-    and what each covered distributor bought and earned in it."""
+    and what each covered distributor bought and earned in it: each column taken from the
+    period's slice of the facts on first use (a view when every fact in it is covered)."""
 
-    cover: Cover
-    order_row: np.ndarray
-    order_kind: np.ndarray
-    order_day: np.ndarray
-    order_cents: np.ndarray
-    paid_row: np.ndarray
-    paid_source: np.ndarray  # positions (-1: none named)
-    paid_type: np.ndarray
-    paid_trigger: np.ndarray  # the kind of the order named (-1: none)
-    paid_cents: np.ndarray
+    def __init__(self, memory: InMemory, cover: Cover, orders: slice, paid: slice):
+        self.memory, self.cover = memory, cover
+        self._slices = {"order": orders, "paid": paid}
+        self._kept: dict[str, np.ndarray | None] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        order_row = self._covered("order", "owner")
+        paid_row = self._covered("paid", "earner")
+        self.order_row, self.paid_row = order_row, paid_row
+
+    def _covered(self, facts: str, owner: str) -> np.ndarray:
+        """The covered rows of the slice's facts; which facts those are, kept for the other
+        columns (None: all of them)."""
+        rows = self.cover.rows[getattr(self.memory, f"{facts}_{owner}")[self._slices[facts]]]
+        kept = rows >= 0
+        if kept.all():
+            self._kept[facts] = None
+            return rows
+        self._kept[facts] = kept
+        return rows[kept]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        """order_kind, order_day, order_cents, paid_source, paid_type, paid_trigger,
+        paid_cents: the covered facts' column."""
+        facts = name.partition("_")[0]
+        if name.startswith("_") or facts not in ("order", "paid"):
+            raise AttributeError(name)
+        if name not in self._columns:
+            column = getattr(self.memory, name)[self._slices[facts]]
+            kept = self._kept[facts]
+            self._columns[name] = column if kept is None else column[kept]
+        return self._columns[name]
 
     def _sum(self, rows: np.ndarray, values=None, size: int | None = None) -> np.ndarray:
         size = len(self.cover) if size is None else size
@@ -324,18 +407,16 @@ class Period:
         """Per row, commissions retail-tied (type retail_margin or a retail order),
         participant-tied (type recruitment or an own purchase or starter kit, unless
         retail-tied) and paid for recruiting (type recruitment or a starter kit)."""
-        retail = (self.paid_type == RETAIL_MARGIN) | (self.paid_trigger == RETAIL)
+        kind, cents = self.paid_trigger, self.paid_cents
+        retail = (self.paid_type == RETAIL_MARGIN) | (kind == RETAIL)
         recruitment = self.paid_type == RECRUITMENT
-        own = (self.paid_trigger == PERSONAL) | (self.paid_trigger == KIT)
+        own = (kind == PERSONAL) | (kind == KIT)
         classes = {
             "retail_tied": retail,
             "participant_tied": (recruitment | own) & ~retail,
-            "recruiting": recruitment | (self.paid_trigger == KIT),
+            "recruiting": recruitment | (kind == KIT),
         }
-        return {
-            name: self._sum(self.paid_row[mask], self.paid_cents[mask])
-            for name, mask in classes.items()
-        }
+        return {name: self._sum(self.paid_row, cents * mask) for name, mask in classes.items()}
 
     def late_personal(self) -> np.ndarray:
         """Per row, own purchases ordered in the last days of their month."""
@@ -439,22 +520,7 @@ class InMemory:
         o = slice(*np.searchsorted(self.order_day, bounds).tolist())
         months = [_month_number(first), _month_number(last) + 1]
         c = slice(*np.searchsorted(self.paid_month, months).tolist())
-        order_row = cover.rows[self.order_owner[o]]
-        mine = order_row >= 0
-        paid_row = cover.rows[self.paid_earner[c]]
-        paid = paid_row >= 0
-        return Period(
-            cover,
-            order_row=order_row[mine],
-            order_kind=self.order_kind[o][mine],
-            order_day=self.order_day[o][mine],
-            order_cents=self.order_cents[o][mine],
-            paid_row=paid_row[paid],
-            paid_source=self.paid_source[c][paid],
-            paid_type=self.paid_type[c][paid],
-            paid_trigger=self.paid_trigger[c][paid],
-            paid_cents=self.paid_cents[c][paid],
-        )
+        return Period(self, cover, o, c)
 
     def _asked(self, root: str | None, filters: Filters) -> Period:
         return self.period(self.cover(root, filters), filters)
@@ -493,7 +559,7 @@ class InMemory:
         """queries.flows.flows: commissions by source and earner level, money entering by
         level and kind, commissions by generation gap."""
         p = self._asked(root, filters)
-        source = p.cover.levels_of(p.paid_source.astype(np.int64))
+        source = p.cover.levels_of(p.paid_source)
         earner = p.cover.level[p.paid_row]
         width = int(p.cover.level.max(initial=-1)) + 1
         cell = (source + 1) * width + earner
@@ -512,7 +578,8 @@ class InMemory:
             }
         )
         by_level.loc[levels < 0, "source_level"] = pd.NA
-        return Flows(by_level, self._entering(p), _by_gap(source, earner, p.paid_cents))
+        pairs = (levels, present % width, cents[present])
+        return Flows(by_level, self._entering(p), _by_gap(*pairs))
 
     def _entering(self, p: Period) -> pd.DataFrame:
         """The period's orders by level and kind (kinds by name within a level)."""
@@ -690,36 +757,39 @@ class InMemory:
 # --- loading, per file -------------------------------------------------------------------
 
 
-def _date_column(table: pa.Table, column: str) -> pa.Array:
-    return pc.cast(_text(table, column), pa.date32())
+def _dates(values: pa.Array) -> np.ndarray:
+    return _days(pc.cast(values, pa.date32()))
+
+
+def _choice(choices: tuple[str, ...], what: str):
+    """A decoder: each value's position in `choices` (another value is refused)."""
+    return lambda values: _positions(values, pa.array(choices), what)
 
 
 def _distributors(path: Path) -> dict:
     """Ids, sponsor positions (-1: a root), join and leave days, status codes (not given:
     active, or inactive when a leave date is), rank codes and their names."""
     table = _read(
-        path,
-        dict.fromkeys(
-            ("distributor_id", "sponsor_id", "joined_on", "rank", "status", "left_on"), pa.string()
-        ),
+        path, ("distributor_id", "sponsor_id"), ("joined_on", "rank", "status", "left_on")
     )
     ids = _text(table, "distributor_id")
     if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
         raise ValueError("distributor ids are missing or repeated")
-    left = _date_column(table, "left_on")
-    given = _text(table, "status")
-    status = _positions(given, pa.array(STATUSES), "statuses", optional=True)
-    default = np.where(left.is_null().to_numpy(zero_copy_only=False), ACTIVE, 1)
-    ranks = pc.dictionary_encode(pc.fill_null(_text(table, "rank"), NO_RANK))
+    left = _decoded(table, "left_on", _dates, NEVER)
+    status = _decoded(table, "status", _choice(STATUSES, "statuses"), -1)
+    default = np.where(left == NEVER, ACTIVE, STATUSES.index("inactive"))
+    codes, names = _codes(table, "rank")
+    names = np.append(np.array(names.to_pylist(), dtype=object), NO_RANK)
+    rank_names, rank_code = np.unique(names, return_inverse=True)  # alike once trimmed: one
     return {
         "ids": ids,
         "id_text": ids.to_numpy(zero_copy_only=False),
         "sponsor": _positions(_text(table, "sponsor_id"), ids, "sponsors", optional=True),
-        "joined": _days(_date_column(table, "joined_on")),
-        "left": _days(left, NEVER),
+        "joined": _decoded(table, "joined_on", _dates).astype(np.int32),
+        "left": left.astype(np.int32),
         "status": np.where(status >= 0, status, default).astype(np.int8),
-        "rank_code": ranks.indices.to_numpy().astype(np.int64),
-        "rank_names": np.array(ranks.dictionary.to_pylist(), dtype=object),
+        "rank_code": rank_code[codes].astype(np.int64),
+        "rank_names": rank_names,
     }
 
 
@@ -736,20 +806,15 @@ def _by_time(time_of: np.ndarray, arrays: dict) -> dict:
 
 def _orders(path: Path, ids: pa.Array) -> tuple[dict, pa.Array]:
     """The orders by day: owner position, day, kind code, cents; and their ids, aligned."""
-    table = _read(
-        path,
-        dict.fromkeys(("order_id", "distributor_id", "ordered_on", "amount", "kind"), pa.string()),
-    )
-    day = _days(_date_column(table, "ordered_on"))
+    table = _read(path, ("order_id", "distributor_id"), ("ordered_on", "amount", "kind"))
+    day = _decoded(table, "ordered_on", _dates).astype(np.int32)
     arrays = _by_time(
         day,
         {
             "order_day": day,
             "order_owner": _positions(_text(table, "distributor_id"), ids, "order accounts"),
-            "order_kind": _positions(_text(table, "kind"), pa.array(ORDER_KINDS), "kinds").astype(
-                np.int8
-            ),
-            "order_cents": _cents(_text(table, "amount")),
+            "order_kind": _decoded(table, "kind", _choice(ORDER_KINDS, "kinds")).astype(np.int8),
+            "order_cents": _decoded(table, "amount", _cents),
             "order_ids": _text(table, "order_id"),
         },
     )
@@ -761,13 +826,8 @@ def _orders(path: Path, ids: pa.Array) -> tuple[dict, pa.Array]:
 def _commissions(path: Path, ids: pa.Array, order_ids: pa.Array, orders: dict) -> dict:
     """The commissions by month: earner and source positions (-1: none named), month, type
     code, the kind of the order named (-1: none), cents."""
-    table = _read(
-        path,
-        dict.fromkeys(
-            ("earner_id", "period", "amount", "type", "source_id", "order_id"), pa.string()
-        ),
-    )
-    month = _months_of_periods(_text(table, "period"))
+    table = _read(path, ("earner_id", "source_id", "order_id"), ("period", "amount", "type"))
+    month = _decoded(table, "period", _months_of_periods).astype(np.int32)
     named = _positions(_text(table, "order_id"), order_ids, "orders named", optional=True)
     arrays = _by_time(
         month,
@@ -775,13 +835,13 @@ def _commissions(path: Path, ids: pa.Array, order_ids: pa.Array, orders: dict) -
             "paid_month": month,
             "paid_earner": _positions(_text(table, "earner_id"), ids, "earners"),
             "paid_source": _positions(_text(table, "source_id"), ids, "sources", optional=True),
-            "paid_type": _positions(
-                _text(table, "type"), pa.array(COMMISSION_TYPES), "types"
-            ).astype(np.int8),
+            "paid_type": _decoded(table, "type", _choice(COMMISSION_TYPES, "types")).astype(
+                np.int8
+            ),
             "paid_trigger": np.where(
                 named >= 0, orders["order_kind"][np.maximum(named, 0)], -1
             ).astype(np.int8),
-            "paid_cents": _cents(_text(table, "amount")),
+            "paid_cents": _decoded(table, "amount", _cents),
         },
     )
     if int(arrays["paid_cents"].sum()) >= EXACT:
@@ -841,7 +901,8 @@ def _count_in(values: np.ndarray, months: np.ndarray) -> np.ndarray:
 
 
 def _by_gap(source: np.ndarray, earner: np.ndarray, cents: np.ndarray) -> pd.DataFrame:
-    """Commissions with a source in the tree asked by source level minus earner level."""
+    """Commissions with a source in the tree asked by source level minus earner level, from
+    their sums per (source level, earner level) pair that holds any."""
     sourced = source >= 0
     gap = source[sourced] - earner[sourced]
     low = int(gap.min(initial=0))
