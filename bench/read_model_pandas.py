@@ -332,8 +332,10 @@ class Cover:
 
 class Period:
     """The period's orders and commissions of the covered distributors (rows of the cover),
-    and what each covered distributor bought and earned in it: each column taken from the
-    period's slice of the facts on first use (a view when every fact in it is covered)."""
+    and what each covered distributor bought and earned in it: each column taken on first
+    use, from the period's slice of the facts (a view when every fact in it is covered) or,
+    when the covered distributors own fewer facts than half the slice (a small subtree), from
+    their own facts, found through the facts grouped by owner."""
 
     def __init__(self, memory: InMemory, cover: Cover, orders: slice, paid: slice):
         self.memory, self.cover = memory, cover
@@ -345,9 +347,18 @@ class Period:
         self.order_row, self.paid_row = order_row, paid_row
 
     def _covered(self, facts: str, owner: str) -> np.ndarray:
-        """The covered rows of the slice's facts; which facts those are, kept for the other
-        columns (None: all of them)."""
-        rows = self.cover.rows[getattr(self.memory, f"{facts}_{owner}")[self._slices[facts]]]
+        """The covered rows of the period's facts; which facts those are, kept for the other
+        columns (None: all of the slice; a mask over it; or their positions)."""
+        part = self._slices[facts]
+        start, count, grouped = self.memory.grouped[facts]
+        lengths = count[self.cover.members]
+        if int(lengths.sum()) < (part.stop - part.start) // 2:
+            at = grouped[_ranges(start[self.cover.members], lengths)]
+            rows = np.repeat(np.arange(len(self.cover)), lengths)
+            inside = (at >= part.start) & (at < part.stop)
+            self._kept[facts] = at[inside]
+            return rows[inside]
+        rows = self.cover.rows[getattr(self.memory, f"{facts}_{owner}")[part]]
         kept = rows >= 0
         if kept.all():
             self._kept[facts] = None
@@ -362,8 +373,9 @@ class Period:
         if name.startswith("_") or facts not in ("order", "paid"):
             raise AttributeError(name)
         if name not in self._columns:
-            column = getattr(self.memory, name)[self._slices[facts]]
-            kept = self._kept[facts]
+            column, kept = getattr(self.memory, name), self._kept[facts]
+            if kept is None or kept.dtype == bool:
+                column = column[self._slices[facts]]
             self._columns[name] = column if kept is None else column[kept]
         return self._columns[name]
 
@@ -450,7 +462,12 @@ class InMemory:
         arrays.update(orders)
         arrays.update(_commissions(folder / "commissions.csv", ids, order_ids, orders))
         spent["commissions"], clock = time.perf_counter() - clock, time.perf_counter()
+        # (the facts by owner, below, are timed with the tree: what the load derives)
         arrays["changes"] = _changes(sponsor_changes, ids)
+        arrays["grouped"] = {
+            "order": _grouped(arrays["order_owner"], len(ids)),
+            "paid": _grouped(arrays["paid_earner"], len(ids)),
+        }
         arrays["tree_now"] = Forest(arrays["sponsor"])
         arrays["index"] = pd.Index(ids.to_numpy(zero_copy_only=False))
         spent["tree"] = time.perf_counter() - clock
@@ -847,6 +864,19 @@ def _commissions(path: Path, ids: pa.Array, order_ids: pa.Array, orders: dict) -
     if int(arrays["paid_cents"].sum()) >= EXACT:
         raise ValueError("the commissions add up to more than float64 sums hold exactly")
     return arrays
+
+
+def _grouped(owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The facts grouped by owner: (each owner's first entry, its number of facts, the facts'
+    positions by owner, each owner's in time order), so a few owners' facts are a few runs."""
+    count = np.bincount(owner, minlength=n)
+    return np.cumsum(count) - count, count, np.argsort(owner, kind="stable")
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The runs [start, start + length) one after another, as one array of positions."""
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return offsets + np.arange(int(lengths.sum()))
 
 
 def _changes(frame: pd.DataFrame | None, ids: pa.Array) -> tuple[np.ndarray, ...]:
