@@ -278,7 +278,8 @@ class Forest:
     def _sizes(self, linked: np.ndarray) -> np.ndarray:
         """Nodes in each subtree, added up the tree one level at a time, deepest first."""
         size = self.present.astype(np.int64)
-        order = np.argsort(self.depth, kind="stable")
+        small = np.int16 if len(self.depth) and self.depth.max() < 2**15 else np.int64
+        order = np.argsort(self.depth.astype(small), kind="stable")  # 16 bits: a radix sort
         counts = np.bincount(self.depth[self.present])
         ends = np.cumsum(counts) + int((~self.present).sum())
         for level in range(len(counts) - 1, 0, -1):
@@ -534,9 +535,9 @@ class InMemory:
         first = filters.date_from or FIRST_DAY
         last = filters.date_to or filters.as_of or LAST_DAY
         bounds = [_day_number(first), _day_number(last) + 1]
-        o = slice(*np.searchsorted(self.order_day, bounds).tolist())
+        o = _between(self.order_day, bounds)
         months = [_month_number(first), _month_number(last) + 1]
-        c = slice(*np.searchsorted(self.paid_month, months).tolist())
+        c = _between(self.paid_month, months)
         return Period(self, cover, o, c)
 
     def _asked(self, root: str | None, filters: Filters) -> Period:
@@ -866,6 +867,14 @@ def _commissions(path: Path, ids: pa.Array, order_ids: pa.Array, orders: dict) -
     return arrays
 
 
+def _between(times: np.ndarray, bounds: list[int]) -> slice:
+    """The facts whose time t has bounds[0] <= t < bounds[1] (`times` sorted). The needles
+    have the column's own type: others would make numpy convert the whole column first."""
+    limits = np.iinfo(times.dtype)
+    needles = np.clip(bounds, limits.min, limits.max).astype(times.dtype)
+    return slice(*np.searchsorted(times, needles).tolist())
+
+
 def _grouped(owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The facts grouped by owner: (each owner's first entry, its number of facts, the facts'
     positions by owner, each owner's in time order), so a few owners' facts are a few runs."""
@@ -1031,7 +1040,10 @@ class _Parts:
         cover = p.cover
         self.members = cover.members
         self.start = np.arange(len(cover))
-        self.end = np.searchsorted(cover.pre, cover.post, side="right")
+        if len(cover) and cover.pre[-1] - cover.pre[0] + 1 == len(cover):  # nobody left out
+            self.end = cover.post - cover.pre[0] + 1
+        else:
+            self.end = np.searchsorted(cover.pre, cover.post, side="right")
         self.size = self.end - self.start
         earned, bought = p.earned, p.personal + p.kit
         self._summed = {"retail_cents": self.sums(p.retail), "revenue_cents": self.sums(p.revenue)}
