@@ -343,9 +343,8 @@ class Period:
         self._slices = {"order": orders, "paid": paid}
         self._kept: dict[str, np.ndarray | None] = {}
         self._columns: dict[str, np.ndarray] = {}
-        order_row = self._covered("order", "owner")
-        paid_row = self._covered("paid", "earner")
-        self.order_row, self.paid_row = order_row, paid_row
+        self.order_row = self._covered("order", "owner")
+        self.paid_row = self._covered("paid", "earner")
 
     def _covered(self, facts: str, owner: str) -> np.ndarray:
         """The covered rows of the period's facts; which facts those are, kept for the other
@@ -453,7 +452,8 @@ class InMemory:
         as `downline demo generate` writes them; clean input). `sponsor_changes`, the hook for
         the tree on a day after transfers: rows of distributor_id, from_id (None: it was a
         root), changed_on (a date), in the order they were loaded; the tree on a day undoes
-        every change dated after it. `load_seconds` says how long each part took."""
+        every change dated after it. `load_seconds` says how long each part took: reading and
+        parsing each file, then what is derived once (the tree now, the facts by owner)."""
         folder, spent, clock = Path(folder), {}, time.perf_counter()
         arrays = _distributors(folder / "distributors.csv")
         spent["distributors"], clock = time.perf_counter() - clock, time.perf_counter()
@@ -463,7 +463,6 @@ class InMemory:
         arrays.update(orders)
         arrays.update(_commissions(folder / "commissions.csv", ids, order_ids, orders))
         spent["commissions"], clock = time.perf_counter() - clock, time.perf_counter()
-        # (the facts by owner, below, are timed with the tree: what the load derives)
         arrays["changes"] = _changes(sponsor_changes, ids)
         arrays["grouped"] = {
             "order": _grouped(arrays["order_owner"], len(ids)),
@@ -471,7 +470,7 @@ class InMemory:
         }
         arrays["tree_now"] = Forest(arrays["sponsor"])
         arrays["index"] = pd.Index(ids.to_numpy(zero_copy_only=False))
-        spent["tree"] = time.perf_counter() - clock
+        spent["derived"] = time.perf_counter() - clock  # the tree, facts by owner, id index
         return cls(**arrays, load_seconds=spent)
 
     def __len__(self) -> int:
