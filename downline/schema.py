@@ -99,6 +99,18 @@ def existing_schema_names(driver: neo4j.Driver, database: str) -> set[str]:
 
 
 # Relationships first, so that no batch has to detach a node of unbounded degree.
+DATABASE_STATUS = "SHOW DATABASE $name YIELD currentStatus, statusMessage"
+
+
+def database_status(driver: neo4j.Driver, database: str) -> tuple[str, str]:
+    """The database's current status (online, offline, ...) and Neo4j's message about it, from
+    the system database: it answers when the database itself cannot."""
+    records, _, _ = driver.execute_query(DATABASE_STATUS, name=database, database_="system")
+    if not records:
+        return "missing", "no such database"
+    return records[0]["currentStatus"], records[0]["statusMessage"]
+
+
 DELETE_RELATIONSHIPS = "MATCH ()-[r]->() WITH r LIMIT $batch DELETE r RETURN count(*) AS deleted"
 DELETE_NODES = "MATCH (n) WITH n LIMIT $batch DELETE n RETURN count(*) AS deleted"
 

@@ -6,8 +6,10 @@ they top out below what a first load of a whole company's history needs (measure
 README). The importer writes the store directly, so it needs the server stopped and replaces
 the database: the run checks that the database holds no data, holds the ingest lock while it
 stages, stops the server, imports, starts it again and creates the schema. The run history
-(IngestRun nodes) is carried over. A marker file says while the database may be incomplete;
-an interrupted bulk load is simply run again.
+(IngestRun nodes) is carried over. The importer writes a new store while the live one is set
+aside (downline/localdb/store.py): a failed import puts it back, so the database is as it was
+and the run is recorded failed. A marker file says while the database may be incomplete; an
+interrupted bulk load is simply run again.
 """
 
 from __future__ import annotations
@@ -85,31 +87,49 @@ def run_bulk_ingest(
             lock.release()
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    began = time.monotonic()
     try:
-        with progress.phase("stopping Neo4j for the bulk importer"):
-            server.stop()
-        with progress.phase("neo4j-admin database import"):
-            server.import_full(import_args)
-        report.derived["importer_peak_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
-        with progress.phase("starting Neo4j, creating the schema") as advance:
-            server.start()
-            with driver_for(settings) as driver:
-                init_schema(driver, database, wait_seconds=3600)
-                derive.refresh_level_totals(driver, database)
-                driver.execute_query(cypher.RESTORE_RUNS, runs=history, database_=database)
-                report.derived["import_seconds"] = round(time.monotonic() - began, 3)
-                multiline = "--multiline-fields=true" in import_args
-                snapshot_store.after_bulk(driver, settings, staging, multiline, report, progress)
-                report.status = "finished_with_rejects" if report.rejected else "succeeded"
-                report.finish()
-                runs.record_start(driver, database, report)
-                runs.record_finish(driver, database, report)
-            advance(1)
+        _import(server, settings, (import_args, staging, history, lock), report, progress)
         marker.unlink()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _import(server, settings, staged, report, progress) -> None:
+    """Stop the server, import, start it again with the schema, totals, run history and
+    snapshot; an import that fails leaves the store as it was (its lock released), and the
+    run recorded failed."""
+    import_args, staging, history, lock = staged
+    database = settings.neo4j_database
+    began = time.monotonic()
+    with progress.phase("stopping Neo4j for the bulk importer"):
+        server.stop()
+    try:
+        with progress.phase("neo4j-admin database import"):
+            server.import_full(import_args)
+    except DownlineError as error:
+        with progress.phase("the store from before the import put back; starting Neo4j"):
+            server.start()
+        report.fail_import(DownlineError(f"{error}; the database is as it was before the load"))
+    else:
+        report.derived["importer_peak_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
+        with progress.phase("starting Neo4j"):
+            server.start()
+    with driver_for(settings) as driver:
+        if report.status == "failed":
+            lock.release(driver)
+        else:
+            with progress.phase("schema, per-level totals and the run history"):
+                init_schema(driver, database, wait_seconds=3600)
+                derive.refresh_level_totals(driver, database)
+                driver.execute_query(cypher.RESTORE_RUNS, runs=history, database_=database)
+            report.derived["import_seconds"] = round(time.monotonic() - began, 3)
+            multiline = "--multiline-fields=true" in import_args
+            snapshot_store.after_bulk(driver, settings, staging, multiline, report, progress)
+            report.status = "finished_with_rejects" if report.rejected else "succeeded"
+        report.finish()
+        runs.record_start(driver, database, report)
+        runs.record_finish(driver, database, report)
 
 
 def _stage(inputs, report, options, staging, progress) -> tuple[list[str], int]:

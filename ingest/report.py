@@ -65,6 +65,20 @@ class RunReport:
             if file_report.status == "pending":
                 file_report.status = "skipped"
 
+    def fail_import(self, error: Exception) -> None:
+        """The bulk importer failed after every file was staged: none of their rows is in the
+        database (the rejected ones stay rejected, with their reasons)."""
+        self.fail(error)
+        for file_report in self.files:
+            if file_report.status == "loaded":
+                file_report.status = "failed"
+                file_report.count(
+                    loaded=-file_report.loaded,
+                    created=-file_report.created,
+                    existing=-file_report.existing,
+                    transfers=-file_report.transfers,
+                )
+
     def finish(self) -> None:
         self.finished_at = now()
         self.peak_rss_mb = peak_rss_mb()

@@ -90,11 +90,13 @@ class IngestLock:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def release(self) -> None:
+    def release(self, driver: neo4j.Driver | None = None) -> None:
+        """Give the lock up (through `driver` when the server restarted since it was taken:
+        an abandoned lock that came back with the store a failed bulk import put back)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self.driver.execute_query(
+        (driver or self.driver).execute_query(
             cypher.RELEASE_LOCK, name=LOCK_NAME, holder=self.holder, database_=self.database
         )
 

@@ -122,10 +122,13 @@ class Stage:
         return found
 
     def import_args(self) -> list[str]:
+        """The importer's --nodes and --relationships options for the files that hold rows.
+        An empty one is left out: its header alone would name an ID group (say Customer, of
+        an export without customers) that no node file creates, and the importer refuses."""
         args = []
         for name in [*NODE_FILES, *RELATIONSHIP_FILES]:
             data = self.path(name)
-            if not data.exists():
+            if not data.exists() or data.stat().st_size == 0:
                 continue
             header = self.folder / f"{name}.header.csv"
             header.write_text(",".join(_header(name)) + "\n", encoding="utf-8")
@@ -143,7 +146,7 @@ def staged_delta(folder: Path, multiline: bool) -> Delta:
 
     def read(name: str, columns: list[str], types: dict) -> pa.Table:
         path = folder / f"{name}.csv"
-        if not path.exists():
+        if not path.exists() or path.stat().st_size == 0:
             return pa.table({c: pa.array([], types.get(c, pa.string())) for c in columns})
         return pacsv.read_csv(
             path,

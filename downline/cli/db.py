@@ -8,7 +8,7 @@ from downline import snapshot
 from downline.connection import connected
 from downline.errors import DownlineError
 from downline.localdb import LocalNeo4j
-from downline.schema import delete_all, init_schema
+from downline.schema import database_status, delete_all, init_schema
 from queries.overview import graph_counts
 
 db_app = typer.Typer(
@@ -72,17 +72,40 @@ def db_reset(
     ctx: typer.Context,
     yes: bool = typer.Option(False, "--yes", help="Confirm: delete every node and relationship."),
 ) -> None:
-    """Delete all data of the configured database (constraints and indexes stay)."""
+    """Delete all data of the configured database (constraints and indexes stay); a local
+    database that cannot come online is recreated empty."""
     settings = ctx.obj
     if not yes:
         raise DownlineError(
             f"this deletes every node of database {settings.neo4j_database!r} at "
             f"{settings.neo4j_uri}; run again with --yes to confirm"
         )
+    database = settings.neo4j_database
     with connected(settings) as driver:
-        deleted = delete_all(driver, settings.neo4j_database)
+        status, why = database_status(driver, database)
+        deleted = delete_all(driver, database) if status == "online" else None
+    if deleted is None:
+        _recreate(settings, status, why)
     snapshot.remove(settings.snapshot_dir)  # it described the data just deleted
-    typer.echo(f"deleted {deleted:,} nodes from database {settings.neo4j_database!r}")
+    if deleted is not None:
+        typer.echo(f"deleted {deleted:,} nodes from database {database!r}")
+
+
+def _recreate(settings, status: str, why: str) -> None:
+    """A database that cannot come online (say, a store an import left broken): the local
+    server's store is recreated empty; one managed elsewhere is its operator's to mend."""
+    database = settings.neo4j_database
+    found = f"database {database!r} is {status}" + (f" ({why})" if why else "")
+    if not settings.is_local:
+        raise DownlineError(f"{found} at {settings.neo4j_uri}, a server downline does not manage")
+    _say(f"{found}: stopping the server and recreating its store")
+    LocalNeo4j(settings, log=_say).recreate_store()
+    with connected(settings) as driver:
+        init_schema(driver, database)
+    typer.echo(
+        f"recreated database {database!r} empty, with the schema; its run history was kept in "
+        "the store that could not come online and is gone with it"
+    )
 
 
 @db_app.command("counts")

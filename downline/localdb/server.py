@@ -22,6 +22,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from downline.connection import driver_for
 from downline.errors import DownlineError
 from downline.localdb.jars import ensure_jars
+from downline.localdb.store import StoreFolders
 from downline.processes import pid_alive
 from downline.settings import Settings
 
@@ -92,6 +93,7 @@ class LocalNeo4j:
         self.conf_dir = self.home / "conf"
         self.pid_file = self.home / "run" / "downline-neo4j.pid"
         self.console_log = self.log_dir / "console.log"
+        self.store = StoreFolders(self.home, settings.neo4j_database)
 
     # --- configuration -------------------------------------------------------------------
 
@@ -221,11 +223,22 @@ class LocalNeo4j:
 
     def import_full(self, args: list[str]) -> Path:
         """Replace the configured database with Neo4j's offline bulk importer
-        (`neo4j-admin database import full`). The server must be stopped. Returns the
-        importer's log; on failure the error carries its last lines."""
+        (`neo4j-admin database import full`). The server must be stopped. The live store is
+        set aside and comes back unless the import succeeded. Returns the importer's log; on
+        failure the error carries its last lines."""
         if self.status().running:
             raise DownlineError("the bulk importer needs the local server stopped")
         lib = self._prepare()
+        self.store.set_aside()
+        try:
+            log = self._run_importer(lib, args)
+        except BaseException:
+            self.store.put_back()
+            raise
+        self.store.discard_aside()
+        return log
+
+    def _run_importer(self, lib: Path, args: list[str]) -> Path:
         log = self.log_dir / "import.log"
         command = self.java_command(
             lib,
@@ -272,6 +285,8 @@ class LocalNeo4j:
             )
         password = self.password()
         lib = self._prepare()
+        if self.store.put_back():
+            self.log("a bulk import was interrupted: the store from before it is back in place")
         if not (self.home / "data" / "databases" / "system").exists():
             self._set_initial_password(lib, password)
 
@@ -322,6 +337,13 @@ class LocalNeo4j:
                 time.sleep(0.25)
         finally:
             driver.close()
+
+    def recreate_store(self) -> None:
+        """Stop the server, delete the configured database's store and start again: Neo4j
+        creates it empty (for a database that cannot come online)."""
+        self.stop()
+        self.store.remove()
+        self.start()
 
     def stop(self, timeout: float = 120.0) -> bool:
         """Shut down cleanly (SIGTERM, Neo4j checkpoints); return False if it was not running."""
