@@ -53,10 +53,12 @@ def load(size: str, port: int) -> tuple[dict, dict[str, str]]:
     fresh_server(env)
     report_path = work / "read-model-report.json"
     run = run_measured(
-        [*CLI, "ingest", str(generated_data(size)), "--bulk", "--report", str(report_path)], env
+        [*CLI, "ingest", str(generated_data(size)), "--bulk", "--report", str(report_path)],
+        env,
+        work / "read-model-load.log",
     )
-    if run.returncode not in (0, 1):
-        raise SystemExit(f"the bulk load failed (exit {run.returncode})")
+    if run.exit_code not in (0, 1):
+        raise SystemExit(f"the bulk load failed (exit {run.exit_code}): {work}/read-model-load.log")
     report = json.loads(report_path.read_text())
     snapshot = report["derived"]["snapshot"]
     return {

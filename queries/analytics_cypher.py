@@ -53,16 +53,19 @@ ORDER BY level
 """
 
 # One row per distributor with what a period and a status filter leave of its activity; the
-# general path (period filters, the tree as of a date) aggregates these in pandas.
+# general path (period filters, the tree as of a date) aggregates these in pandas. The facts
+# carry no label: only orders are PLACED_BY and only commissions PAID_TO (docs/graph-model.md),
+# and with the label the planner may seek the date or period index once per distributor and
+# join (seen on a 700-distributor test database: 30.8 s a call instead of 0.4 s).
 _PER_DISTRIBUTOR = f"""
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 CALL (d) {{
-  OPTIONAL MATCH (d)<-[:PLACED_BY]-(o:Order)
+  OPTIONAL MATCH (d)<-[:PLACED_BY]-(o)
   WHERE o.ordered_on >= $date_from AND o.ordered_on <= $date_to
   RETURN {aggregates(REVENUE_TOTALS, "o")}
 }}
 CALL (d) {{
-  OPTIONAL MATCH (d)<-[:PAID_TO]-(c:Commission)
+  OPTIONAL MATCH (d)<-[:PAID_TO]-(c)
   WHERE c.period >= $period_from AND c.period <= $period_to
   RETURN sum(c.amount_cents) AS commission_cents
 }}

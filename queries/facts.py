@@ -90,7 +90,7 @@ class Paid:
     downline.vocabulary), amount and number of commissions (None: one each)."""
 
     earner: np.ndarray
-    source_level: np.ndarray
+    source_level: np.ndarray | None  # None: not looked up (what needs no sources)
     type: np.ndarray
     trigger: np.ndarray
     cents: np.ndarray
