@@ -91,8 +91,12 @@ def test_the_worker_waits_for_neo4j_and_then_loads(spare_settings, tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    seen = []
     try:
-        time.sleep(4)
+        for line in worker.stdout:  # until the worker says it found Neo4j down and waits
+            seen.append(line)
+            if "will retry" in line:
+                break
         assert worker.poll() is None, "the worker died while Neo4j was down"
         assert list(drop.glob("*.csv")), "nothing can have been loaded yet"
         LocalNeo4j(spare_settings, log=lambda m: None).start()
@@ -102,7 +106,8 @@ def test_the_worker_waits_for_neo4j_and_then_loads(spare_settings, tmp_path):
             assert worker.poll() is None
             time.sleep(0.5)
     finally:
-        worker.send_signal(signal.SIGINT)
+        worker.terminate()  # SIGTERM: a job started in the background ignores SIGINT
         output, _ = worker.communicate(timeout=30)
+    output = "".join(seen) + output
     assert "will retry" in output and "not reachable" in output
     assert "Traceback" not in output
