@@ -17,12 +17,12 @@ from benchlib import BenchServer, machine, warm_ms, write_result
 # The subtree asked for: the largest one of at most this many distributors.
 SUBTREE_LIMIT = 100_000
 LARGEST_SUBTREE = """
-MATCH (x:Distributor) WHERE x.post - x.pre + 1 <= $limit
-RETURN x.id AS id, x.post - x.pre + 1 AS size ORDER BY size DESC, id LIMIT 1
+MATCH (x:Distributor) WHERE x.downline_size + 1 <= $limit
+RETURN x.id AS id, x.downline_size + 1 AS size ORDER BY size DESC, id LIMIT 1
 """
 DEEPEST = "MATCH (x:Distributor) RETURN x.id AS id ORDER BY x.depth DESC, x.id LIMIT 1"
 LARGEST_DOWNLINE = """
-MATCH (x:Distributor) RETURN x.id AS id, x.post - x.pre AS size ORDER BY size DESC LIMIT 1
+MATCH (x:Distributor) RETURN x.id AS id, x.downline_size AS size ORDER BY size DESC LIMIT 1
 """
 
 

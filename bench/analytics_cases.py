@@ -30,12 +30,12 @@ SUBTREE_TARGETS = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 
 CLOSEST_SUBTREE = """
 MATCH (x:Distributor)
-WITH x.id AS id, x.post - x.pre + 1 AS size
+WITH x.id AS id, x.downline_size + 1 AS size
 RETURN id, size ORDER BY abs(size - $target), size DESC, id LIMIT 1
 """
 DEEPEST = """
 MATCH (x:Distributor)
-RETURN x.id AS id, x.depth AS depth, x.post - x.pre AS downline ORDER BY x.depth DESC, x.id
+RETURN x.id AS id, x.depth AS depth, x.downline_size AS downline ORDER BY x.depth DESC, x.id
 LIMIT 1
 """
 

@@ -122,6 +122,7 @@ def _import(server, settings, staged, report, progress) -> None:
             with progress.phase("schema, per-level totals and the run history"):
                 init_schema(driver, database, wait_seconds=3600)
                 derive.refresh_level_totals(driver, database)
+                derive.settle(driver, database)
                 driver.execute_query(cypher.RESTORE_RUNS, runs=history, database_=database)
             report.derived["import_seconds"] = round(time.monotonic() - began, 3)
             multiline = "--multiline-fields=true" in import_args

@@ -53,12 +53,17 @@ RETURN c.id AS id, e.id AS earner_id, c.period AS period, c.amount_cents AS amou
 
 # --- writes ------------------------------------------------------------------------------
 
+# Returns the distributors whose status turned active (+1) or stopped being (-1): their
+# uplines' active counts change (ingest.derive).
 MERGE_DISTRIBUTORS = """
 UNWIND $rows AS row
 MERGE (d:Distributor {id: row.id})
 ON CREATE SET d:TreeStale:TotalsStale
+WITH d, row, coalesce(d.status = 'active', false) AS was
 SET d.name = row.name, d.country = row.country, d.rank = row.rank, d.status = row.status,
     d.joined_on = row.joined_on, d.left_on = row.left_on
+WITH d, was WHERE was <> coalesce(d.status = 'active', false)
+RETURN d.id AS id, CASE WHEN was THEN -1 ELSE 1 END AS flip
 """
 
 # The first link of a distributor new to the database (most rows of a first load).
@@ -171,7 +176,9 @@ _FACTS = {
 
 
 def _refresh_totals() -> str:
-    """A batch of stale distributors' totals recomputed from their orders and commissions."""
+    """A batch of stale distributors' totals recomputed from their orders and commissions;
+    returns how the revenue and commissions of those already numbered changed (their uplines'
+    sums follow)."""
     calls = []
     for fact, (variable, pattern) in _FACTS.items():
         sums = aggregates((t for t in TOTALS if t.fact == fact), variable)
@@ -180,31 +187,96 @@ def _refresh_totals() -> str:
     return f"""
 MATCH (d:TotalsStale)
 WITH d LIMIT $batch
+WITH d, coalesce({revenue_cypher("d")}, 0) AS was_revenue,
+     coalesce(d.commission_cents, 0) AS was_earned
 {"".join(calls)}SET {assignments}
 REMOVE d:TotalsStale
-RETURN count(d) AS refreshed
+WITH d, {revenue_cypher("d")} - was_revenue AS revenue, d.commission_cents - was_earned AS earned
+RETURN count(d) AS refreshed,
+       collect(CASE WHEN d.pre IS NOT NULL AND (revenue <> 0 OR earned <> 0)
+                    THEN [d.id, revenue, earned] END) AS changed
 """
 
 
 REFRESH_TOTALS = _refresh_totals()
 
-# A store written before `recruits` was derived counts as stale too.
-TREE_STALE = """
-RETURN COUNT { (:TreeStale) } + COUNT { MATCH (d:Distributor) WHERE d.recruits IS NULL } AS stale
+# Whether the derived values can be brought up to date from what a run changed: not when a
+# run stopped before settling them (`due`), or they were numbered another way (`scheme`).
+# Read and marked due before a run writes anything.
+BEGIN_DERIVED = """
+MERGE (s:DerivedState {name: 'derived'})
+WITH s, s.due AS due, s.scheme AS scheme
+SET s.due = true
+RETURN due, scheme
 """
 
-TREE_NUMBERS = """
+SETTLE_DERIVED = """
+MERGE (s:DerivedState {name: 'derived'})
+SET s.due = false, s.scheme = $scheme
+"""
+
+TREE_STALE = "MATCH (d:TreeStale) RETURN d.id AS id, d.pre IS NOT NULL AS placed"
+
+DISTRIBUTOR_COUNT = "RETURN COUNT { (:Distributor) } AS n"
+
+
+def _stored(d: str, s: str) -> str:
+    """A distributor's stored derived values and own figures (ingest.incremental.Node), `s`
+    its sponsor."""
+    return f"""{d}.id AS id, {s}.id AS sponsor_id, {d}.depth AS depth, {d}.pre AS pre,
+       {d}.post AS post, {d}.root_id AS root_id, coalesce({d}.recruits, 0) AS recruits,
+       coalesce({d}.downline_levels, 0) AS levels,
+       [coalesce({d}.downline_size, 0), coalesce({d}.downline_active, 0),
+        coalesce({d}.downline_revenue_cents, 0), coalesce({d}.downline_commission_cents, 0)]
+       AS sums,
+       [1, CASE WHEN {d}.status = 'active' THEN 1 ELSE 0 END,
+        coalesce({revenue_cypher(d)}, 0), coalesce({d}.commission_cents, 0)] AS own"""
+
+
+STORED = f"""
+UNWIND $ids AS id
+MATCH (d:Distributor {{id: id}})
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN {_stored("d", "s")}
+"""
+
+SUBTREES = f"""
+UNWIND $ids AS id
+MATCH (:Distributor {{id: id}})<-[:SPONSORED_BY*0..]-(d:Distributor)
+WITH DISTINCT d
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN {_stored("d", "s")}
+"""
+
+CHILDREN = f"""
+UNWIND $ids AS id
+MATCH (s:Distributor {{id: id}})<-[:SPONSORED_BY]-(d:Distributor)
+RETURN {_stored("d", "s")}
+"""
+
+# The largest number in use: the post of the last root in pre order (an index-ordered read).
+NUMBERS_END = """
+MATCH (d:Distributor) WHERE d.pre >= 0
+WITH d ORDER BY d.pre DESC LIMIT 1
+MATCH (r:Distributor {id: d.root_id})
+RETURN r.post AS end
+"""
+
+# Everything a full numbering needs, and what is stored.
+ALL_DERIVED_INPUTS = f"""
 MATCH (d:Distributor)
 OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
-RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS post,
-       d.root_id AS root_id, d.recruits AS recruits
+RETURN {_stored("d", "s")}
 """
 
-SET_TREE_NUMBERS = """
+SET_DERIVED = """
 UNWIND $rows AS row
 MATCH (d:Distributor {id: row.id})
 SET d.depth = row.depth, d.pre = row.pre, d.post = row.post, d.root_id = row.root_id,
-    d.recruits = row.recruits
+    d.recruits = row.recruits, d.downline_levels = row.downline_levels,
+    d.downline_size = row.downline_size, d.downline_active = row.downline_active,
+    d.downline_revenue_cents = row.downline_revenue_cents,
+    d.downline_commission_cents = row.downline_commission_cents
 """
 
 CLEAR_TREE_STALE = """
@@ -239,26 +311,6 @@ CREATE (:LevelTotals {{
   max_recruits: reduce(t = 0, p IN kept | CASE WHEN p.most > t THEN p.most ELSE t END)
 }})
 RETURN count(*) AS levels
-"""
-
-# Inputs of each distributor's downline sums (downline.forest.downline_sums), and what is stored.
-DOWNLINE_INPUTS = f"""
-MATCH (d:Distributor)
-OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
-RETURN d.id AS id, d.pre AS pre, d.post AS post, d.depth AS depth, s.pre AS parent_pre,
-       d.status = 'active' AS active,
-       coalesce({revenue_cypher("d")}, 0) AS revenue,
-       coalesce(d.commission_cents, 0) AS earned,
-       [d.downline_size, d.downline_levels, d.downline_active, d.downline_revenue_cents,
-        d.downline_commission_cents] AS stored
-"""
-
-SET_DOWNLINE = """
-UNWIND $rows AS row
-MATCH (d:Distributor {id: row.id})
-SET d.downline_size = row.downline_size, d.downline_levels = row.downline_levels,
-    d.downline_active = row.downline_active, d.downline_revenue_cents = row.downline_revenue_cents,
-    d.downline_commission_cents = row.downline_commission_cents
 """
 
 # --- runs and the lock -------------------------------------------------------------------
@@ -325,7 +377,7 @@ LIMIT 1
 
 # Anything but run bookkeeping: a bulk load replaces the database, so it must hold no data.
 ANY_DATA = """
-MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock
+MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock AND NOT n:DerivedState
 RETURN labels(n) AS labels LIMIT 1
 """
 

@@ -115,8 +115,9 @@ def changes(
     stale: dict[str, bool],
     was: dict[str, str | None],
     own: dict[str, list[int]],
-) -> dict[str, Node]:
-    """The distributors whose derived values change, with their new values.
+) -> dict[str, tuple[Node, tuple]]:
+    """The distributors whose derived values change: each with its new values and the
+    stored ones (Node.row()).
 
     `stale`: the distributors added (False) or moved (True) since the last run; `was`: the
     sponsor before the run of each moved one; `own`: changes of the own figures of placed
@@ -131,7 +132,7 @@ def changes(
         stored.setdefault(did, node.row())
         node = nodes.setdefault(did, node.copy())
         node.depth, node.pre, node.post, node.root_id = numbers
-    return {d: n for d, n in nodes.items() if n.row() != stored.get(d)}
+    return {d: (n, stored.get(d)) for d, n in nodes.items() if n.row() != stored.get(d)}
 
 
 def _sums(store, upline, stale, was, own) -> dict[str, Node]:

@@ -9,6 +9,7 @@ the batch size plus what pass 1 keeps.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import neo4j
@@ -44,6 +45,10 @@ class Loader:
         self.advance = advance
         self.references = References()
         self.delta = Delta()  # what this run writes, for the analytics snapshot
+        # For the derived values (ingest.derive): each moved distributor's sponsor before
+        # the run, and +1/-1 per distributor whose status turned active or stopped being.
+        self.was: dict[str, str | None] = {}
+        self.flips: Counter[str] = Counter()
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -132,7 +137,8 @@ class Loader:
 
     def _flush_distributors(self, batch, existing, report: FileReport) -> None:
         rows = [record for _, _, record in batch]
-        self._query(cypher.MERGE_DISTRIBUTORS, rows=rows)
+        for flipped in self._query(cypher.MERGE_DISTRIBUTORS, rows=rows):
+            self.flips[flipped["id"]] += flipped["flip"]
         self.delta.add_records("distributors", [{**r, "placed": self._placed} for r in rows])
         known = sum(1 for _, _, record in batch if record["id"] in existing)
         report.count(existing=known, created=len(batch) - known, loaded=len(batch))
@@ -156,6 +162,9 @@ class Loader:
             if existing.get(did, missing) != sponsor
         ]
         report.count(transfers=sum(1 for link in links if link["record_change"]))
+        for link in links:
+            if link["record_change"]:
+                self.was.setdefault(link["id"], existing.get(link["id"]))
         self.delta.add_records(
             "changes",
             [

@@ -128,6 +128,7 @@ def run_ingest(
 def _load_all(driver, settings, inputs, report, options, progress) -> Delta:
     """Load every file and refresh the derived values; return what the run wrote."""
     database = settings.neo4j_database
+    full = derive.begin(driver, database)
     loader = Loader(driver, database, options)
 
     def load(csv_file, file_report, advance):
@@ -137,17 +138,20 @@ def _load_all(driver, settings, inputs, report, options, progress) -> Delta:
     each_file(inputs, report, progress, load)
     batch = settings.ingest_batch_size
     began = time.monotonic()
-    with progress.phase("derived totals") as advance:
-        report.derived["totals"] = derive.refresh_totals(driver, database, batch)
+    with progress.phase("derived totals (distributors refreshed)") as advance:
+        report.derived["totals"], own = derive.refresh_totals(driver, database, batch)
         advance(report.derived["totals"])
-    with progress.phase("derived levels and subtree intervals") as advance:
-        report.derived["tree"] = derive.refresh_tree(driver, database, batch)
-        advance(report.derived["tree"])
-    with progress.phase("derived downline sums") as advance:
-        report.derived["downline"] = derive.refresh_downline(driver, database, batch)
-        advance(report.derived["downline"])
-    with progress.phase("derived per-level totals") as advance:
+    with progress.phase("derived tree numbers and downline sums (nodes rewritten)") as advance:
+        tree = derive.refresh_tree(driver, database, batch, full, loader.was, loader.flips, own)
+        report.derived["rewritten"] = tree
+        advance(tree["nodes"])
+    progress.log(
+        f"derived tree values ({tree['how']}): {tree['nodes']:,} nodes rewritten, "
+        f"{tree['numbers']:,} with new numbers, {tree['sums']:,} with new sums or recruits"
+    )
+    with progress.phase("derived per-level totals (levels)") as advance:
         advance(derive.refresh_level_totals(driver, database))
+    derive.settle(driver, database)
     report.derived["seconds"] = round(time.monotonic() - began, 3)
     report.status = "finished_with_rejects" if report.rejected else "succeeded"
     return loader.delta

@@ -136,8 +136,9 @@ def cover(
             raise DownlineError(f"{root} had not joined by {filters.as_of}")
         base, span = int(tree.depth[at]), (int(tree.pre[at]), int(tree.post[at]))
         # by_pre lists the tree in pre order, so a subtree is one run of it
-        first = int(np.searchsorted(tree.pre[tree.by_pre], tree.pre[at]))
-        members = tree.by_pre[first : first + span[1] - span[0] + 1]
+        ordered = tree.pre[tree.by_pre]
+        first = int(np.searchsorted(ordered, span[0]))
+        members = tree.by_pre[first : int(np.searchsorted(ordered, span[1], side="right"))]
     if filters.as_of is None and candidates.recruits is not None:
         recruits = candidates.recruits[members].astype(np.int64)  # all of them are inside
     else:

@@ -23,13 +23,11 @@ class Subtrees:
         pre, post = np.asarray(pre, dtype=np.int64), np.asarray(post, dtype=np.int64)
         ascending = len(pre) < 2 or bool((pre[1:] > pre[:-1]).all())
         self.order = None if ascending else np.argsort(pre, kind="stable")  # None: as given
-        # The rows up to each pre number, counted once: a subtree ends after the rows whose
-        # pre number is at most its root's post (no search per row).
-        present = np.zeros(int(post.max(initial=-1)) + 2, dtype=np.int64)
-        present[pre + 1] = 1
-        upto = np.cumsum(present)
-        self.start = upto[pre]
-        self.end = upto[post + 1]
+        # A subtree is the run of rows from its root to the last whose pre number is at most
+        # its root's post (numbers have gaps: the ingest leaves room between them).
+        ordered = pre if self.order is None else pre[self.order]
+        self.start = np.searchsorted(ordered, pre, side="left")
+        self.end = np.searchsorted(ordered, post, side="right")
         self.sizes = self.end - self.start
 
     def sums(self, values: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from bisect import bisect_left, bisect_right
 
 import pytest
 
@@ -84,14 +85,19 @@ def test_a_load_matches_the_csv_exactly_to_the_cent(
         assert row["depth"] == want_depth[did]
         for column in ("retail", "personal", "starter_kit", "orders", "earned"):
             assert row[column] == totals.loc[did, column], (did, column)
-    # Every pre-order interval holds exactly the distributor's subtree size.
+    # Every pre-order interval holds exactly the distributor's subtree (numbers have gaps).
     sponsor = dict(zip(dist.distributor_id, dist.sponsor_id, strict=True))
-    size = dict.fromkeys(sponsor, 1)
-    for did in sorted(sponsor, key=want_depth.get, reverse=True):
-        if sponsor[did]:
-            size[sponsor[did]] += size[did]
+    subtree = {did: {did} for did in sponsor}
+    for did in sponsor:
+        up = sponsor[did]
+        while up:
+            subtree[up].add(did)
+            up = sponsor[up]
+    by_pre = sorted(derived, key=lambda d: derived[d]["pre"])
+    starts = [derived[d]["pre"] for d in by_pre]
     for did, row in derived.items():
-        assert row["post"] - row["pre"] + 1 == size[did]
+        inside = by_pre[bisect_left(starts, row["pre"]) : bisect_right(starts, row["post"])]
+        assert set(inside) == subtree[did], did
 
 
 def test_loading_the_same_files_again_changes_nothing(

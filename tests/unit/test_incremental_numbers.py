@@ -173,7 +173,7 @@ def one_run(store: MemoryStore, rng: random.Random, serial: list[int]) -> str:
     except Full:
         store.number_all()
         return "full"
-    for did, node in found.items():
+    for did, (node, _) in found.items():
         store.stored[did] = node.row()
     return "incremental"
 
@@ -210,7 +210,7 @@ def test_a_prolific_sponsor_runs_out_of_room_and_its_subtree_is_relabelled(monke
         store.sponsor[f"A{i:02d}"] = "A"
         store.own[f"A{i:02d}"] = [1, 1, 10, 1]
         found = changes(store, {f"A{i:02d}": False}, {}, {})
-        for did, node in found.items():
+        for did, (node, _) in found.items():
             store.stored[did] = node.row()
         rewritten.append(set(found))
         check(store)
