@@ -28,6 +28,14 @@ OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 RETURN d.id AS id, s.id AS sponsor_id, d:TreeStale AND d.depth IS NULL AS pending
 """
 
+# The same for the named distributors only (their uplines are read a level at a time).
+SPONSORS_OF = """
+UNWIND $ids AS id
+MATCH (d:Distributor {id: id})
+OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
+RETURN d.id AS id, s.id AS sponsor_id, d:TreeStale AND d.depth IS NULL AS pending
+"""
+
 EXISTING_ORDERS = """
 UNWIND $ids AS id
 MATCH (o:Order {id: id})

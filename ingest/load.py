@@ -71,7 +71,7 @@ class Loader:
         stored: dict[str, str | None] = {}
         pending: set[str] = set()
         if kind == "distributors":
-            stored, pending = self._all_sponsors()
+            stored, pending = self._stored_sponsors(verdicts.scan)
             verdicts.check_tree(stored)
         # Into an empty label (a first load) every id is new: no per-batch look-up is needed.
         probe = {"orders": cypher.ANY_ORDER, "commissions": cypher.ANY_COMMISSION}.get(kind)
@@ -117,6 +117,29 @@ class Loader:
                 report.count(collapsed=1, loaded=1)
 
     # --- distributors --------------------------------------------------------------------
+
+    def _stored_sponsors(self, scan: Scan) -> tuple[dict[str, str | None], set[str]]:
+        """id -> sponsor of the stored distributors the file names (its rows, their sponsors
+        and placements) and of their uplines, which is all the tree checks and the links
+        read, and the ids an interrupted run created; one upline level per read. A file
+        naming a large part of the network reads the whole tree in one pass instead."""
+        named = {*scan.sponsors, *scan.rejected_ids, *scan.sponsors.values()}
+        named.update(placement for placement, _ in scan.placements.values())
+        named.discard(None)
+        if len(named) * WHOLE_TREE_SHARE > self._query(cypher.DISTRIBUTOR_COUNT)[0]["n"]:
+            return self._all_sponsors()
+        sponsors: dict[str, str | None] = {}
+        pending: set[str] = set()
+        frontier = sorted(named)
+        while frontier:
+            for start in range(0, len(frontier), self.options.batch_size):
+                ids = frontier[start : start + self.options.batch_size]
+                for record in self._query(cypher.SPONSORS_OF, ids=ids):
+                    sponsors[record["id"]] = record["sponsor_id"]
+                    if record["pending"]:
+                        pending.add(record["id"])
+            frontier = sorted({s for s in sponsors.values() if s} - set(sponsors))
+        return sponsors, pending
 
     def _all_sponsors(self) -> tuple[dict[str, str | None], set[str]]:
         """id -> sponsor of the stored tree, and the ids an interrupted run created."""
@@ -318,6 +341,7 @@ class Loader:
 
 
 DELTA_KIND = {"distributor_id": "orders", "earner_id": "commissions"}
+WHOLE_TREE_SHARE = 5  # a file naming over a fifth of the network reads the whole tree
 
 
 def _contradiction(record: dict, stored: dict) -> str | None:

@@ -205,3 +205,52 @@ def test_a_run_stopped_before_settling_is_mended_by_the_next(
     store.load(night, AS_OF)
     assert mended["how"].startswith("whole forest: a run stopped")
     assert _stored(clean_db, server_settings) == _oracle(store)
+
+
+def test_a_small_file_is_checked_against_the_uplines_it_names(
+    clean_db, server_settings, cli_env, tmp_path
+):
+    # A file naming a few distributors of a larger network reads only those and their
+    # uplines: a transfer into its own downline is still a cycle through stored distributors,
+    # an unknown sponsor is still unknown, and the rest loads.
+    base = tmp_path / "base"
+    generate(base, 300, 4, seed=8, profile="pyramid")
+    _ingest(cli_env, base, tmp_path / "base.json")
+    store = Store()
+    store.load(base, AS_OF)
+    people = store.people
+
+    def upline(did):
+        chain = []
+        while people[did].sponsor_id:
+            did = people[did].sponsor_id
+            chain.append(did)
+        return chain
+
+    deep = max(people, key=lambda d: (len(upline(d)), d))
+    top = upline(deep)[-2]  # a child of the root, above `deep`
+    chain = upline(deep)[: upline(deep).index(top)]  # deep's sponsor .. top's child
+    night = tmp_path / "night"
+    night.mkdir()
+    rows = [
+        f"{top},{deep},{people[top].joined_on},active",
+        "NEW1,NOBODY,2026-11-03,active",
+        f"NEW2,{deep},2026-11-04,active",
+    ]
+    (night / "distributors.csv").write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    rejects = tmp_path / "rejects"
+    result = run_cli(
+        "ingest", str(night), "--as-of", AS_OF.isoformat(), "--rejects", str(rejects), env=cli_env
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    reasons = {
+        line.split(",")[0]: line.rsplit(",", 1)[1]
+        for line in (rejects / "distributors.rejects.csv").read_text().splitlines()[1:]
+    }
+    cycle = " -> ".join([top, deep, *chain, top])
+    assert reasons == {top: f"sponsor cycle: {cycle}", "NEW1": "unknown sponsor NOBODY"}
+    night_ok = tmp_path / "night-ok"
+    night_ok.mkdir()
+    (night_ok / "distributors.csv").write_text(HEADER + rows[2] + "\n", encoding="utf-8")
+    store.load(night_ok, AS_OF)
+    assert _stored(clean_db, server_settings) == _oracle(store)
