@@ -116,8 +116,9 @@ def cover(
 ) -> Cover:
     """The covered distributors. For the tree as it is, the stored numbers; for the tree on a
     day, the distributors who had joined by then under their sponsors of then, renumbered
-    (roots and siblings in id order, as the ingest numbers them). Recruits are counted before
-    the status filter; a root must be a candidate (and have joined by the as-of day)."""
+    (roots and siblings in id order, as the ingest numbers a whole forest). Recruits are
+    counted before the status filter; a root must be a candidate (and have joined by the as-of
+    day)."""
     if filters.as_of is None:
         tree = _Tree(
             candidates.sponsor,
