@@ -134,7 +134,29 @@ def _ingest(env, folder, report):
         "ingest", str(folder), "--as-of", AS_OF.isoformat(), "--report", str(report), env=env
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return json.loads(report.read_text())["derived"]["rewritten"]
+    derived = json.loads(report.read_text())["derived"]
+    assert derived["snapshot"]["reconciled"], derived["snapshot"]
+    return derived["rewritten"]
+
+
+LEVEL_TOTALS = """
+MATCH (t:LevelTotals) WHERE NOT t.active_only
+RETURN t.level AS level, [t.distributors, t.recruits, t.max_recruits] AS totals
+"""
+
+
+def _level_totals(driver, settings) -> dict[int, list[int]]:
+    records, _, _ = driver.execute_query(LEVEL_TOTALS, database_=settings.neo4j_database)
+    return {r["level"]: r["totals"] for r in records}
+
+
+def _oracle_levels(expected: dict[str, dict]) -> dict[int, list[int]]:
+    """Per level: distributors, their recruits, the most recruits of one."""
+    levels: dict[int, list[int]] = {}
+    for row in expected.values():
+        n, recruits, most = levels.get(row["depth"], [0, 0, 0])
+        levels[row["depth"]] = [n + 1, recruits + row["recruits"], max(most, row["recruits"])]
+    return levels
 
 
 def test_nightly_runs_update_what_they_touch_and_agree_with_the_csvs(
@@ -155,7 +177,9 @@ def test_nightly_runs_update_what_they_touch_and_agree_with_the_csvs(
         store.load(folder, AS_OF)
         assert rewritten["how"] == "incremental"
         assert 0 < rewritten["nodes"] < len(store.people) // 2
-        assert _stored(clean_db, server_settings) == _oracle(store), night
+        expected = _oracle(store)
+        assert _stored(clean_db, server_settings) == expected, night
+        assert _level_totals(clean_db, server_settings) == _oracle_levels(expected), night
     # A numbering of the whole forest (as after a run that stopped before settling) changes
     # no value but the intervals, and those hold the same subtrees.
     before = _stored(clean_db, server_settings)
