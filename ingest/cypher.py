@@ -257,10 +257,12 @@ OPTIONAL MATCH (d)-[:SPONSORED_BY]->(s:Distributor)
 RETURN {_stored("d", "s")}
 """
 
-CHILDREN = f"""
+# Only what a sponsor's children are read for: their intervals and levels below.
+CHILDREN = """
 UNWIND $ids AS id
-MATCH (s:Distributor {{id: id}})<-[:SPONSORED_BY]-(d:Distributor)
-RETURN {_stored("d", "s")}
+MATCH (s:Distributor {id: id})<-[:SPONSORED_BY]-(d:Distributor)
+RETURN d.id AS id, s.id AS sponsor_id, d.pre AS pre, d.post AS post,
+       coalesce(d.downline_levels, 0) AS levels
 """
 
 # The largest number in use: the post of the last root in pre order (an index-ordered read).
@@ -283,6 +285,17 @@ UNWIND $rows AS row
 MATCH (d:Distributor {id: row.id})
 SET d.depth = row.depth, d.pre = row.pre, d.post = row.post, d.root_id = row.root_id,
     d.recruits = row.recruits, d.downline_levels = row.downline_levels,
+    d.downline_size = row.downline_size, d.downline_active = row.downline_active,
+    d.downline_revenue_cents = row.downline_revenue_cents,
+    d.downline_commission_cents = row.downline_commission_cents
+"""
+
+# Most nodes a run rewrites are uplines whose numbers stay: their indexed `pre` and `depth`
+# are left alone.
+SET_SUMS = """
+UNWIND $rows AS row
+MATCH (d:Distributor {id: row.id})
+SET d.recruits = row.recruits, d.downline_levels = row.downline_levels,
     d.downline_size = row.downline_size, d.downline_active = row.downline_active,
     d.downline_revenue_cents = row.downline_revenue_cents,
     d.downline_commission_cents = row.downline_commission_cents

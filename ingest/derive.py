@@ -99,11 +99,14 @@ def refresh_tree(driver, database: str, batch: int, full: str | None, was, flips
             full = str(signal)
     if found is None:
         found = _numbered_all(driver, database)
-    rows = [dict(zip(ROW, node.row(), strict=True), id=did) for did, (node, _) in found.items()]
-    for start in range(0, len(rows), batch):
-        driver.execute_query(
-            cypher.SET_DERIVED, rows=rows[start : start + batch], database_=database
-        )
+    renumbered = {d for d, (node, was_row) in found.items() if _differ(node.row(), was_row, 0, 4)}
+    for statement, ids in (
+        (cypher.SET_DERIVED, sorted(renumbered)),
+        (cypher.SET_SUMS, sorted(set(found) - renumbered)),
+    ):
+        rows = [dict(zip(ROW, found[did][0].row(), strict=True), id=did) for did in ids]
+        for start in range(0, len(rows), batch):
+            driver.execute_query(statement, rows=rows[start : start + batch], database_=database)
     while True:
         records, _, _ = driver.execute_query(
             cypher.CLEAR_TREE_STALE, batch=batch, database_=database
@@ -112,8 +115,8 @@ def refresh_tree(driver, database: str, batch: int, full: str | None, was, flips
             break
     return {
         "how": "incremental" if full is None else f"whole forest: {full}",
-        "nodes": len(rows),
-        "numbers": sum(1 for n, was_row in found.values() if _differ(n.row(), was_row, 0, 4)),
+        "nodes": len(found),
+        "numbers": len(renumbered),
         "sums": sum(1 for n, was_row in found.values() if _differ(n.row(), was_row, 4, None)),
     }
 
@@ -155,9 +158,20 @@ class Neo4jStore:
         return {node.id: node for node in self._read(cypher.SUBTREES, ids)}
 
     def children(self, ids) -> dict[str, list[Node]]:
+        """Each one's children, with only their intervals and levels below."""
+        ids = sorted(ids)
         found: dict[str, list[Node]] = {did: [] for did in ids}
-        for node in self._read(cypher.CHILDREN, ids):
-            found[node.sponsor].append(node)
+        for start in range(0, len(ids), self.batch):
+            records, _, _ = self.driver.execute_query(
+                cypher.CHILDREN,
+                ids=ids[start : start + self.batch],
+                database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
+            )
+            for r in records:
+                node = Node(r["id"], r["sponsor_id"], pre=r["pre"], post=r["post"])
+                node.levels = r["levels"]
+                found[node.sponsor].append(node)
         return found
 
     def end(self) -> int:
