@@ -75,7 +75,7 @@ def main() -> None:
         "runs": runs,
     }
     print(json.dumps(summary, indent=2))
-    write_result(f"incremental-{args.size}", summary)
+    write_result(f"incremental-{args.size}-{date.today().isoformat()}.json", summary)
 
 
 def _merged(base, export, out):
