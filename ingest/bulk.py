@@ -1,15 +1,18 @@
 """Validated rows staged as input files for Neo4j's offline bulk importer (first loads only).
 
 The checks and reject reasons are those of the transactional path (ingest.load) for a database
-that holds nothing yet: the same distributor pass (ingest.verdicts) and tree checks, references
-resolved against what this run accepted, duplicates found by id hash. Customers, orders and
-commissions are read once: accepted rows are staged as they come, and the rare duplicates
+that holds nothing yet: the same column checks (ingest.columns), distributor pass
+(ingest.verdicts) and tree checks, references resolved against what this run accepted,
+duplicates found by id hash. Customers, orders and commissions are read once, a block of
+records at a time: references are resolved to row indexes with Arrow, accepted rows staged by
+pyarrow's CSV writer and added to their owners' totals with numpy, and the rare duplicates
 found at the end of a file are taken out of the staged files again. Derived values (depth,
 root, subtree interval, totals by kind) are computed here, so the importer writes each
 distributor once, complete.
 
 Memory: per distributor an index entry and nine 8-byte numbers, per customer a set entry, per
-order one 8-byte id hash; everything else streams.
+order and commission one 8-byte id hash, and one block of Arrow columns; everything else
+streams.
 """
 
 from __future__ import annotations
@@ -20,16 +23,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from downline.forest import DOWNLINE_FIELDS, downline_sums, number_forest
 from downline.totals import TOTAL_COLUMNS, TOTALS, revenue
-from ingest.formats import BadValue
+from ingest.columns import SCHEMAS, Checked, checked, per_value, take_rows
 from ingest.options import LoadOptions
 from ingest.reader import CsvFile
-from ingest.references import References
+from ingest.references import DISTRIBUTOR_COLUMNS, References
 from ingest.report import FileReport, RejectWriter
-from ingest.scan import Duplicates, find_duplicates, record_of, width_problem
-from ingest.stage import DISTRIBUTOR_BASE, FILES_OF_KIND, Stage
+from ingest.scan import Duplicates, find_duplicates, id_hashes
+from ingest.stage import DISTRIBUTOR_BASE, FILES_OF_KIND, STAGED_FILES, Stage
 from ingest.verdicts import Verdicts
 
 PARTIAL = "Distributor.partial"  # distributors before their derived values are known
@@ -117,114 +122,103 @@ class BulkStager:
     # --- customers, orders, commissions ----------------------------------------------------
 
     def _facts(self, csv_file: CsvFile, report: FileReport, rejects) -> None:
-        """One pass: rows are checked and staged as they come; duplicates are settled after."""
-        width = len(csv_file.header)
-        id_hashes = array("q")
-        refused_hashes = array("q")  # of rows rejected for a reference
-        batch: list[tuple[int, list[str], dict]] = []
-        for line, fields in csv_file.rows():
-            report.read += 1
-            self.advance(1)
-            if len(fields) != width:
-                rejects.reject(line, fields, width_problem(fields, width))
-                continue
-            try:
-                record = record_of(csv_file, fields, self.options.latest)
-            except BadValue as error:
-                rejects.reject(line, fields, str(error))
-                continue
-            id_hashes.append(hash(record["id"]))
-            batch.append((line, fields, record))
-            if len(batch) >= self.options.batch_size:
-                self._stage_batch(csv_file.spec.kind, batch, rejects, report, refused_hashes)
-                batch = []
-        self._stage_batch(csv_file.spec.kind, batch, rejects, report, refused_hashes)
-        self.stage.close()
+        """One pass: blocks are checked and staged as they come; duplicates are settled after."""
+        kind = csv_file.spec.kind
+        staged, refused = [], []  # id hashes of the rows staged, and of those refused
+        for block in checked(csv_file, self.options.latest):
+            report.read += block.read
+            self.advance(block.read)
+            for line, fields, reason in block.rejected:
+                rejects.reject(line, fields, reason)
+            hashes = id_hashes(block)
+            missing = self._missing_references(kind, block.records)
+            refused.append(hashes[missing])
+            staged.append(hashes[~missing])
+            self._refuse(kind, block, np.flatnonzero(missing), rejects)
+            self._stage_block(kind, block, np.flatnonzero(~missing), report)
         self.stage.multiline |= csv_file.multiline
-        duplicates = find_duplicates(csv_file, id_hashes, self.options.latest)
+        hashes = np.concatenate([*staged, *refused])
+        duplicates = find_duplicates(csv_file, hashes, self.options.latest)
         if duplicates.collapsed or duplicates.conflicting:
-            self._settle(csv_file.spec.kind, duplicates, rejects, report)
-        if csv_file.spec.kind == "orders":
-            gone = [*refused_hashes, *(hash(i) for i in duplicates.conflicting_ids)]
-            staged = np.setdiff1d(np.frombuffer(id_hashes, dtype=np.int64), gone)
-            self.order_hashes = np.union1d(self.order_hashes, staged)
+            self._settle(kind, duplicates, rejects, report)
+        if kind == "orders":
+            gone = [hash(i) for i in duplicates.conflicting_ids]
+            self.order_hashes = np.union1d(
+                self.order_hashes, np.setdiff1d(np.concatenate(staged), gone)
+            )
 
-    def _present_orders(self, batch) -> set[str]:
-        ids = [record["order_id"] for _, _, record in batch if record.get("order_id")]
-        if not ids or not len(self.order_hashes):
-            return set()
-        hashes = np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
+    def _has_order(self, ids: list[str]) -> np.ndarray:
+        """Whether each order id is among the accepted orders (by hash)."""
+        if not len(self.order_hashes):
+            return np.zeros(len(ids), dtype=bool)
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
         where = np.minimum(np.searchsorted(self.order_hashes, hashes), len(self.order_hashes) - 1)
-        hit = self.order_hashes[where] == hashes
-        return {i for i, found in zip(ids, hit, strict=True) if found}
+        return self.order_hashes[where] == hashes
 
-    def _stage_batch(self, kind, batch, rejects, report, refused_hashes: array) -> None:
+    def _missing_references(self, kind: str, records: pa.Table) -> np.ndarray:
+        """Whether each record names a distributor, customer or order that was not accepted."""
+        missing = np.zeros(records.num_rows, dtype=bool)
+        lookups = {c: self._distributor_index for c, _ in DISTRIBUTOR_COLUMNS}
+        lookups["customer_id"] = lambda ids: [0 if i in self.customers else -1 for i in ids]
+        if kind == "commissions":
+            lookups["order_id"] = lambda ids: np.where(self._has_order(ids), 0, -1)
+        for column, lookup in lookups.items():
+            if column in records.column_names:
+                missing |= per_value(records.column(column), lookup) == -1
+        return missing
+
+    def _distributor_index(self, ids: list[str]) -> list[int]:
+        """The row index of each accepted distributor id, -1 for any other."""
+        return [self.distributors.get(i, -1) for i in ids]
+
+    def _refuse(self, kind: str, block: Checked, at: np.ndarray, rejects) -> None:
+        """Reject the rows at `at` for the reference they miss, with its reason."""
+        if not len(at):
+            return
+        records = block.record_rows(at)
+        orders = [r["order_id"] for r in records if r.get("order_id")]
         present = {
             "distributors": self.distributors,
             "customers": self.customers,
-            "orders": self._present_orders(batch) if kind == "commissions" else set(),
+            "orders": {i for i, hit in zip(orders, self._has_order(orders), strict=True) if hit},
         }
-        accepted = []
-        for line, fields, record in batch:
+        for line, fields, record in zip(
+            block.lines[at].tolist(), block.field_rows(at), records, strict=True
+        ):
             problem = self.references.problem(record, present)
-            if problem is None:
-                accepted.append((line, record))
-                continue
             rejects.reject(line, fields, problem)
-            refused_hashes.append(hash(record["id"]))
             if kind == "customers":
                 self.references.rejected_customers.setdefault(record["id"], problem)
-        if not accepted:
+
+    def _stage_block(self, kind: str, block: Checked, at: np.ndarray, report) -> None:
+        if not len(at):
             return
-        getattr(self, f"_write_{kind}")(accepted)
-        self._add_totals(kind, [record for _, record in accepted], 1)
-        report.count(created=len(accepted), loaded=len(accepted))
+        rows = take_rows(block.records, at).append_column("line", pa.array(block.lines[at]))
+        for name, columns, given in STAGED_FILES[kind]:
+            table = rows.select(columns)
+            if given is not None:
+                table = table.filter(pc.is_valid(table.column(given)))
+            self.stage.write_table(name, table)
+        if kind == "customers":
+            self.customers.update(rows.column("id").to_pylist())
+        self._add_totals(kind, rows, 1)
+        report.count(created=len(at), loaded=len(at))
 
-    def _write_customers(self, accepted) -> None:
-        nodes, referred = self.stage.writer("Customer"), self.stage.writer("REFERRED_BY")
-        for line, r in accepted:
-            self.customers.add(r["id"])
-            nodes.writerow((r["id"], r["joined_on"], line))
-            if r["referred_by"] is not None:
-                referred.writerow((r["id"], r["referred_by"], line))
-
-    def _write_orders(self, accepted) -> None:
-        nodes, placed = self.stage.writer("Order"), self.stage.writer("PLACED_BY")
-        sold_to = self.stage.writer("FOR")
-        for line, r in accepted:
-            oid = r["id"]
-            nodes.writerow(
-                (oid, r["ordered_on"], r["amount_cents"], r["volume_cents"], r["kind"], line)
-            )
-            placed.writerow((oid, r["distributor_id"], line))
-            if r["customer_id"] is not None:
-                sold_to.writerow((oid, r["customer_id"], line))
-
-    def _write_commissions(self, accepted) -> None:
-        nodes, paid = self.stage.writer("Commission"), self.stage.writer("PAID_TO")
-        sources, orders = self.stage.writer("SOURCED_FROM"), self.stage.writer("FOR_ORDER")
-        for line, r in accepted:
-            cid = r["id"]
-            nodes.writerow((cid, r["period"], r["amount_cents"], r["type"], line))
-            paid.writerow((cid, r["earner_id"], line))
-            if r["source_id"] is not None:
-                sources.writerow((cid, r["source_id"], line))
-            if r["order_id"] is not None:
-                orders.writerow((cid, r["order_id"], line))
-
-    def _add_totals(self, kind: str, records: list[dict], sign: int) -> None:
+    def _add_totals(self, kind: str, records: pa.Table, sign: int) -> None:
         """Add (sign 1) or take back (-1) the records' amounts in their owners' totals."""
-        if kind not in FACT_OF_KIND or not records:
+        if kind not in FACT_OF_KIND or not records.num_rows:
             return
         fact, owner = FACT_OF_KIND[kind]
-        n = len(records)
-        owners = np.fromiter((self.distributors[r[owner]] for r in records), np.int64, n)
-        cents = np.fromiter((sign * r["amount_cents"] for r in records), np.int64, n)
-        kinds = np.array([r["kind"] for r in records]) if fact == "Order" else None
+        owners = per_value(records.column(owner), self._distributor_index)
+        cents = sign * records.column("amount_cents").to_numpy()
         for total in TOTALS:
             if total.fact != fact:
                 continue
-            chosen = slice(None) if total.kind is None else kinds == total.kind
+            chosen = (
+                slice(None)
+                if total.kind is None
+                else pc.equal(records.column("kind"), total.kind).to_numpy()
+            )
             np.add.at(
                 self.totals[total.column], owners[chosen], sign if total.counts else cents[chosen]
             )
@@ -236,7 +230,8 @@ class BulkStager:
         dropped = self.stage.drop_lines(
             FILES_OF_KIND[kind], set(duplicates.collapsed) | set(duplicates.conflicting)
         )
-        self._add_totals(kind, [duplicates.rows[line][1] for line in dropped], -1)
+        taken = [duplicates.rows[line][1] for line in sorted(dropped)]
+        self._add_totals(kind, pa.Table.from_pylist(taken, schema=SCHEMAS[kind]), -1)
         for line in sorted(dropped):
             fields, _ = duplicates.rows[line]
             if line in duplicates.collapsed:

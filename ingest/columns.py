@@ -13,7 +13,7 @@ row-by-row checks ran at about 40,000 rows/s; these at several hundred thousand 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,12 +69,15 @@ SCHEMAS = {
 }
 # What `str.strip` trims beyond ASCII whitespace: a value starting or ending with one of these
 # takes the row path.
-_UNUSUAL_EDGE = "[\x1c-\x1f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-_UNUSUAL = f"^{_UNUSUAL_EDGE}|{_UNUSUAL_EDGE}$"
+_UNUSUAL_EDGES = pa.array(
+    [c for c in map(chr, range(0x110000)) if c.isspace() and not c.isascii()]
+    + ["\x1c", "\x1d", "\x1e", "\x1f"]
+)
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _AMOUNT = r"^[0-9]{1,15}(\.[0-9]{1,2})?$"
 _PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _EPOCH = np.datetime64("1970-01-01", "D")
+NOT_NAMED = -2  # per_value of an empty value
 
 
 @dataclass
@@ -92,6 +95,14 @@ class Checked:
     def field_rows(self, at: np.ndarray | None = None) -> list[list[str]]:
         """The raw fields of accepted rows (all, or those at positions `at`), as lists."""
         return _field_lists(self.fields if at is None else self.fields.take(at))
+
+    def accepted(self, size: int = 10_000) -> Iterator[tuple[int, list[str], dict]]:
+        """(line, raw fields, record) of each accepted row, `size` rows converted at a time."""
+        for start in range(0, self.records.num_rows, size):
+            at = np.arange(start, min(start + size, self.records.num_rows))
+            yield from zip(
+                self.lines[at].tolist(), self.field_rows(at), self.record_rows(at), strict=True
+            )
 
     def record_rows(self, at: np.ndarray | None = None) -> list[dict]:
         """Accepted records (all, or those at positions `at`) as ingest.records' dicts."""
@@ -174,12 +185,14 @@ def _check_block(csv_file: CsvFile, block: Block, latest: date) -> Checked:
         for i, name in enumerate(csv_file.header)
     }
     used = set(SPECS[kind].columns) | set(SPECS[kind].optional)
-    unusual = np.zeros(table.num_rows, dtype=bool)
-    for name, column in values.items():
-        if name in used:
-            unusual |= _mask(pc.match_substring_regex(column, _UNUSUAL))
     records, bad = _COLUMN_CHECKS[kind](values, latest, table.num_rows)
-    bad |= unusual
+    for name, column in values.items():
+        if name in used and not block.plain:
+            for edge in (
+                pc.utf8_slice_codeunits(column, 0, 1),
+                pc.utf8_slice_codeunits(column, -1),
+            ):
+                bad |= _mask(pc.is_in(edge, value_set=_UNUSUAL_EDGES))
     for name in SPECS[kind].required_values:
         bad |= _mask(pc.equal(values[name], ""))
     good = np.flatnonzero(~bad)
@@ -192,7 +205,7 @@ def _check_block(csv_file: CsvFile, block: Block, latest: date) -> Checked:
         fields = split_odd(text)
         verdict = row_verdict(csv_file, fields, width, latest)
         (rejected if isinstance(verdict, str) else accepted).append((line, fields, verdict))
-    records = records.take(good)
+    records = take_rows(records, good)
     if kind == "commissions":
         records = _derive_commission_ids(records)
     return _assemble(
@@ -203,13 +216,29 @@ def _check_block(csv_file: CsvFile, block: Block, latest: date) -> Checked:
         table.num_rows + len(block.odd),
         records,
         lines[good],
-        table.take(good),
+        take_rows(table, good),
     )
+
+
+def take_rows(table: pa.Table, at: np.ndarray) -> pa.Table:
+    """The rows at `at` (ascending positions): the table itself when that is all of them."""
+    return table if len(at) == table.num_rows else table.take(at)
 
 
 def _field_lists(table: pa.Table) -> list[list[str]]:
     columns = [column.to_pylist() for column in table.columns]
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
+
+
+def per_value(column, lookup: Callable[[list[str]], list[int]]) -> np.ndarray:
+    """`lookup` of each row's value, called once on the distinct values (which are few in a
+    column of references); NOT_NAMED for an empty value."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    found = np.asarray(lookup(encoded.dictionary.to_pylist()), dtype=np.int64)
+    found = np.append(found, NOT_NAMED)  # where a null's index -1 points
+    return found[pc.fill_null(encoded.indices, -1).to_numpy()]
 
 
 def _mask(array) -> np.ndarray:
