@@ -80,30 +80,60 @@ class BulkStager:
     # --- distributors --------------------------------------------------------------------
 
     def _distributors(self, csv_file: CsvFile, report: FileReport, rejects) -> None:
+        """The verdicts of ingest.verdicts, applied a checked block at a time."""
         verdicts = Verdicts(csv_file, report, self.options.latest)
         verdicts.check_tree({})  # nothing is stored before a bulk load
-        for row in verdicts.rows(self.advance):
-            if row.reason is not None:
-                rejects.reject(row.line, row.fields, row.reason)
-            elif row.repeats is not None:  # no accepted distributor is rejected later
-                report.count(collapsed=1, loaded=1)
-            else:
-                record = row.record
-                self.distributors[record["id"]] = len(self.distributors)
-                self.active.append(record["status"] == "active")
-                self.stage.write(PARTIAL, [record["id"], *(record[c] for c in DISTRIBUTOR_BASE)])
-                report.count(created=1, loaded=1)
-        self.stage.close(PARTIAL)
+        scan, tree_rejects = verdicts.scan, verdicts.tree_rejects
+        refused_lines = np.fromiter(scan.rejected, dtype=np.int64, count=len(scan.rejected))
+        repeat_lines = np.fromiter(scan.collapsed, dtype=np.int64, count=len(scan.collapsed))
+        tree_ids = pa.array(list(tree_rejects), pa.string())
+        for block in scan.blocks:
+            self.advance(block.read)
+            refused = np.isin(block.lines, refused_lines)
+            refused |= np.asarray(pc.is_in(block.records.column("id"), value_set=tree_ids))
+            repeats = np.isin(block.lines, repeat_lines) & ~refused
+            at = np.flatnonzero(refused)
+            later = [
+                (line, fields, scan.rejected.get(line) or tree_rejects[record["id"]])
+                for line, fields, record in zip(
+                    block.lines[at].tolist(),
+                    block.field_rows(at),
+                    block.record_rows(at),
+                    strict=True,
+                )
+            ]
+            for line, fields, reason in sorted(block.rejected + later, key=lambda r: r[0]):
+                rejects.reject(line, fields, reason)
+            staged = take_rows(block.records, np.flatnonzero(~refused & ~repeats))
+            first = len(self.distributors)
+            ids = staged.column("id").to_pylist()
+            self.distributors.update(zip(ids, range(first, first + len(ids)), strict=True))
+            active = pc.equal(staged.column("status"), "active").to_numpy(zero_copy_only=False)
+            self.active.frombytes(active.astype(np.int8).tobytes())
+            self.stage.write_table(PARTIAL, staged.select(["id", *DISTRIBUTOR_BASE]))
+            collapsed = int(repeats.sum())
+            report.count(created=len(ids), loaded=len(ids) + collapsed, collapsed=collapsed)
         self.stage.multiline |= csv_file.multiline
         verdicts.fold_into(self.references)
-        sponsors = verdicts.scan.sponsors
-        for did, sponsor in sponsors.items():
-            if sponsor is not None:
-                self.stage.write("SPONSORED_BY", [did, sponsor])
-        for did, (parent, leg) in verdicts.scan.placements.items():
-            if parent is not None:
-                self.stage.write("PLACED_UNDER", [did, parent, leg])
-        self.stage.close()
+        sponsors = scan.sponsors
+        links = pa.table(
+            {"id": list(sponsors), "sponsor_id": list(sponsors.values())},
+            schema=pa.schema([("id", pa.string()), ("sponsor_id", pa.string())]),
+        )
+        self.stage.write_table("SPONSORED_BY", links.filter(pc.is_valid(links["sponsor_id"])))
+        placements = pa.table(
+            {
+                "id": list(scan.placements),
+                "placement_id": [parent for parent, _ in scan.placements.values()],
+                "placement_leg": [leg for _, leg in scan.placements.values()],
+            },
+            schema=pa.schema(
+                [(name, pa.string()) for name in ("id", "placement_id", "placement_leg")]
+            ),
+        )
+        self.stage.write_table(
+            "PLACED_UNDER", placements.filter(pc.is_valid(placements["placement_id"]))
+        )
         del verdicts  # all of pass 1 but the sponsors
         self._number(sponsors)
         self.totals = np.zeros(len(self.distributors), dtype=TOTALS_ROW)
@@ -142,10 +172,9 @@ class BulkStager:
         if duplicates.collapsed or duplicates.conflicting:
             self._settle(kind, duplicates, rejects, report)
         if kind == "orders":
+            kept = np.concatenate([self.order_hashes, *staged])
             gone = [hash(i) for i in duplicates.conflicting_ids]
-            self.order_hashes = np.union1d(
-                self.order_hashes, np.setdiff1d(np.concatenate(staged), gone)
-            )
+            self.order_hashes = np.sort(kept[~np.isin(kept, gone)] if gone else kept)
 
     def _has_order(self, ids: list[str]) -> np.ndarray:
         """Whether each order id is among the accepted orders (by hash)."""
