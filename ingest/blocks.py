@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from ingest.reader import CsvFile
 BLOCK = 1 << 23
 _BOM = b"\xef\xbb\xbf"
 NL, CR, QUOTE, COMMA = 10, 13, 34, 44
+_SEPARATORS = re.compile(rb"[\x1c-\x1f]")  # ASCII controls that str.strip trims
 
 
 @dataclass
@@ -83,7 +85,7 @@ def _block(csv_file: CsvFile, data: bytes, last: bool, line: int, first: bool, w
     quotes = np.flatnonzero(buf == QUOTE)
     if _exotic(data, buf, quotes, last):
         return None
-    ends = newlines[(np.searchsorted(quotes, newlines) % 2) == 0]  # record terminators
+    ends = newlines[(np.searchsorted(quotes, newlines) % 2) == 0] if len(quotes) else newlines
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [len(data)]))
     if first:  # the header, read by CsvFile already
@@ -94,13 +96,16 @@ def _block(csv_file: CsvFile, data: bytes, last: bool, line: int, first: bool, w
     if not len(starts):
         return _block(csv_file, b"", last, line, first, width)
     lines = line + np.searchsorted(newlines, starts)
+    multiline = len(ends) != len(newlines)
+    csv_file.multiline |= multiline
+    plain = data.isascii() and _SEPARATORS.search(data) is None
+    table = _parse(data, starts, stops, width, multiline, True)
+    if table is not None and table.num_rows == len(starts):
+        return Block(table, lines, [], plain)  # pyarrow refuses a record of another width
     commas = np.flatnonzero(buf == COMMA)
     commas = commas[(np.searchsorted(quotes, commas) % 2 == 0) & (commas >= starts[0])]
     owner = np.searchsorted(starts, commas, side="right") - 1
-    fields = np.bincount(owner, minlength=len(starts))[: len(starts)] + 1
-    wide = fields == width
-    multiline = len(ends) != len(newlines)
-    csv_file.multiline |= multiline
+    wide = np.bincount(owner, minlength=len(starts))[: len(starts)] + 1 == width
     try:
         odd = [
             (int(at), data[a:b].decode("utf-8"))
@@ -111,7 +116,6 @@ def _block(csv_file: CsvFile, data: bytes, last: bool, line: int, first: bool, w
     table = _parse(data, starts[wide], stops[wide], width, multiline, bool(wide.all()))
     if table is None or table.num_rows != len(lines[wide]):
         return None
-    plain = not np.any((buf >= 0x80) | ((buf >= 0x1C) & (buf <= 0x1F)))
     return Block(table, lines[wide], odd, plain)
 
 

@@ -17,7 +17,6 @@ streams.
 
 from __future__ import annotations
 
-import csv
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -25,10 +24,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
-from downline.forest import DOWNLINE_FIELDS, downline_sums, number_forest
+from downline.forest import DOWNLINE_FIELDS, downline_sums, number_arrays
 from downline.totals import TOTAL_COLUMNS, TOTALS, revenue
-from ingest.columns import SCHEMAS, Checked, checked, per_value, take_rows
+from ingest.columns import SCHEMAS, Checked, IdIndex, checked, per_value, take_rows
 from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import DISTRIBUTOR_COLUMNS, References
@@ -59,6 +59,8 @@ class BulkStager:
         self.stage = Stage(folder)
         self.references = References()
         self.distributors: dict[str, int] = {}  # accepted id -> row index
+        self.distributor_index = IdIndex({})  # the same, at column speed
+        self.customer_index = IdIndex({})  # accepted customer id -> 0
         self.customers: set[str] = set()
         self.order_hashes = np.empty(0, dtype=np.int64)  # sorted, of the accepted orders
         self.numbers = np.zeros((0, 5), dtype=np.int64)  # depth, pre, post, root index, recruits
@@ -139,15 +141,22 @@ class BulkStager:
         self.totals = np.zeros(len(self.distributors), dtype=TOTALS_ROW)
 
     def _number(self, sponsors: dict[str, str | None]) -> None:
-        """Depth, interval, root and recruits of the accepted distributors, by row index."""
-        self.numbers = np.zeros((len(self.distributors), 5), dtype=np.int64)
-        for did, (depth, pre, post, root) in number_forest(sponsors).items():
-            self.numbers[self.distributors[did], :4] = (depth, pre, post, self.distributors[root])
-        self.parents = np.full(len(self.distributors), -1, dtype=np.int64)
+        """Depth, interval, root and recruits of the accepted distributors, by row index
+        (siblings and roots in id order, as downline.forest.number_forest numbers them)."""
+        rows = self.distributors
+        n = len(rows)
+        self.parents = np.full(n, -1, dtype=np.int64)
         for did, sponsor in sponsors.items():
             if sponsor is not None:
-                self.numbers[self.distributors[sponsor], 4] += 1
-                self.parents[self.distributors[did]] = self.distributors[sponsor]
+                self.parents[rows[did]] = rows.get(sponsor, -2)
+        rank = np.empty(n, dtype=np.int64)
+        rank[pc.sort_indices(pa.array(list(rows), pa.string())).to_numpy()] = np.arange(n)
+        depth, pre, post, root = number_arrays(self.parents, rank)
+        self.numbers = np.zeros((n, 5), dtype=np.int64)
+        numbered = pre >= 0
+        self.numbers[numbered, :4] = np.column_stack([depth, pre, post, root])[numbered]
+        self.numbers[:, 4] = np.bincount(self.parents[self.parents >= 0], minlength=n)
+        self.distributor_index = IdIndex(rows)
 
     # --- customers, orders, commissions ----------------------------------------------------
 
@@ -161,16 +170,18 @@ class BulkStager:
             for line, fields, reason in block.rejected:
                 rejects.reject(line, fields, reason)
             hashes = id_hashes(block)
-            missing = self._missing_references(kind, block.records)
+            missing, found = self._missing_references(kind, block.records)
             refused.append(hashes[missing])
             staged.append(hashes[~missing])
             self._refuse(kind, block, np.flatnonzero(missing), rejects)
-            self._stage_block(kind, block, np.flatnonzero(~missing), report)
+            self._stage_block(kind, block, np.flatnonzero(~missing), found, report)
         self.stage.multiline |= csv_file.multiline
         hashes = np.concatenate([*staged, *refused])
         duplicates = find_duplicates(csv_file, hashes, self.options.latest)
         if duplicates.collapsed or duplicates.conflicting:
             self._settle(kind, duplicates, rejects, report)
+        if kind == "customers":
+            self.customer_index = IdIndex(dict.fromkeys(self.customers, 0))
         if kind == "orders":
             kept = np.concatenate([self.order_hashes, *staged])
             gone = [hash(i) for i in duplicates.conflicting_ids]
@@ -184,21 +195,20 @@ class BulkStager:
         where = np.minimum(np.searchsorted(self.order_hashes, hashes), len(self.order_hashes) - 1)
         return self.order_hashes[where] == hashes
 
-    def _missing_references(self, kind: str, records: pa.Table) -> np.ndarray:
-        """Whether each record names a distributor, customer or order that was not accepted."""
+    def _missing_references(self, kind: str, records: pa.Table) -> tuple[np.ndarray, dict]:
+        """Whether each record names a distributor, customer or order that was not accepted,
+        and the row index (or -1, or NOT_NAMED) each reference column resolved to."""
         missing = np.zeros(records.num_rows, dtype=bool)
-        lookups = {c: self._distributor_index for c, _ in DISTRIBUTOR_COLUMNS}
-        lookups["customer_id"] = lambda ids: [0 if i in self.customers else -1 for i in ids]
+        lookups = {c: self.distributor_index.find for c, _ in DISTRIBUTOR_COLUMNS}
+        lookups["customer_id"] = self.customer_index.find
         if kind == "commissions":
             lookups["order_id"] = lambda ids: np.where(self._has_order(ids), 0, -1)
+        found = {}
         for column, lookup in lookups.items():
             if column in records.column_names:
-                missing |= per_value(records.column(column), lookup) == -1
-        return missing
-
-    def _distributor_index(self, ids: list[str]) -> list[int]:
-        """The row index of each accepted distributor id, -1 for any other."""
-        return [self.distributors.get(i, -1) for i in ids]
+                found[column] = per_value(records.column(column), lookup)
+                missing |= found[column] == -1
+        return missing, found
 
     def _refuse(self, kind: str, block: Checked, at: np.ndarray, rejects) -> None:
         """Reject the rows at `at` for the reference they miss, with its reason."""
@@ -219,7 +229,7 @@ class BulkStager:
             if kind == "customers":
                 self.references.rejected_customers.setdefault(record["id"], problem)
 
-    def _stage_block(self, kind: str, block: Checked, at: np.ndarray, report) -> None:
+    def _stage_block(self, kind: str, block: Checked, at: np.ndarray, found, report) -> None:
         if not len(at):
             return
         rows = take_rows(block.records, at).append_column("line", pa.array(block.lines[at]))
@@ -230,15 +240,14 @@ class BulkStager:
             self.stage.write_table(name, table)
         if kind == "customers":
             self.customers.update(rows.column("id").to_pylist())
-        self._add_totals(kind, rows, 1)
+        if kind in FACT_OF_KIND:
+            self._add_totals(kind, rows, found[FACT_OF_KIND[kind][1]][at], 1)
         report.count(created=len(at), loaded=len(at))
 
-    def _add_totals(self, kind: str, records: pa.Table, sign: int) -> None:
-        """Add (sign 1) or take back (-1) the records' amounts in their owners' totals."""
-        if kind not in FACT_OF_KIND or not records.num_rows:
-            return
-        fact, owner = FACT_OF_KIND[kind]
-        owners = per_value(records.column(owner), self._distributor_index)
+    def _add_totals(self, kind: str, records: pa.Table, owners: np.ndarray, sign: int) -> None:
+        """Add (sign 1) or take back (-1) the records' amounts in their owners' totals (row
+        indexes)."""
+        fact, _ = FACT_OF_KIND[kind]
         cents = sign * records.column("amount_cents").to_numpy()
         for total in TOTALS:
             if total.fact != fact:
@@ -246,7 +255,7 @@ class BulkStager:
             chosen = (
                 slice(None)
                 if total.kind is None
-                else pc.equal(records.column("kind"), total.kind).to_numpy()
+                else np.asarray(pc.equal(records.column("kind"), total.kind), dtype=bool)
             )
             np.add.at(
                 self.totals[total.column], owners[chosen], sign if total.counts else cents[chosen]
@@ -259,8 +268,11 @@ class BulkStager:
         dropped = self.stage.drop_lines(
             FILES_OF_KIND[kind], set(duplicates.collapsed) | set(duplicates.conflicting)
         )
-        taken = [duplicates.rows[line][1] for line in sorted(dropped)]
-        self._add_totals(kind, pa.Table.from_pylist(taken, schema=SCHEMAS[kind]), -1)
+        if kind in FACT_OF_KIND:
+            taken = [duplicates.rows[line][1] for line in sorted(dropped)]
+            owners = [self.distributors[record[FACT_OF_KIND[kind][1]]] for record in taken]
+            taken = pa.Table.from_pylist(taken, schema=SCHEMAS[kind])
+            self._add_totals(kind, taken, np.array(owners, dtype=np.int64), -1)
         for line in sorted(dropped):
             fields, _ = duplicates.rows[line]
             if line in duplicates.collapsed:
@@ -275,7 +287,6 @@ class BulkStager:
 
     def finish(self) -> list[str]:
         """Write the distributors with their derived values; return the importer's arguments."""
-        ids = list(self.distributors)
         partial = self.stage.path(PARTIAL)
         if partial.exists():
             sums = downline_sums(
@@ -287,25 +298,37 @@ class BulkStager:
                 revenue(self.totals),
                 self.totals["commission_cents"],
             )
-            downline = np.column_stack([sums[field] for field in DOWNLINE_FIELDS])
-            # Rows of a plain view: a structured row converts half as fast (50,000: 72 vs 37 ms).
-            totals = self.totals.view((np.int64, len(TOTAL_COLUMNS)))
-            with open(partial, encoding="utf-8", newline="") as reader:
-                for index, row in enumerate(csv.reader(reader)):
-                    depth, pre, post, root, recruits = self.numbers[index].tolist()
-                    self.stage.write(
-                        "Distributor",
-                        [
-                            *row,
-                            depth,
-                            pre,
-                            post,
-                            ids[root],
-                            recruits,
-                            *totals[index].tolist(),
-                            *downline[index].tolist(),
-                        ],
-                    )
+            people = _read_partial(partial, self.stage.multiline)
+            depth, pre, post, root, recruits = self.numbers.T
+            derived = {
+                "depth": depth,
+                "pre": pre,
+                "post": post,
+                "root_id": people.column("id").take(pa.array(root)),
+                "recruits": recruits,
+                **{column: self.totals[column] for column in TOTAL_COLUMNS},
+                **{field: sums[field] for field in DOWNLINE_FIELDS},
+            }
+            for name, values in derived.items():
+                people = people.append_column(
+                    name, pa.array(values) if name != "root_id" else values
+                )
+            self.stage.write_table("Distributor", people)
             partial.unlink()
         self.stage.close()
         return self.stage.import_args()
+
+
+def _read_partial(path: Path, multiline: bool) -> pa.Table:
+    """The staged distributors (written by Stage.write_table), dates as dates."""
+    columns = ["id", *DISTRIBUTOR_BASE]
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(column_names=columns),
+        parse_options=pacsv.ParseOptions(newlines_in_values=multiline),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.date32() if c.endswith("_on") else pa.string() for c in columns},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )

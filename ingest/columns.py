@@ -230,7 +230,7 @@ def _field_lists(table: pa.Table) -> list[list[str]]:
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
-def per_value(column, lookup: Callable[[list[str]], list[int]]) -> np.ndarray:
+def per_value(column, lookup: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     """`lookup` of each row's value, called once on the distinct values (which are few in a
     column of references); NOT_NAMED for an empty value."""
     if isinstance(column, pa.ChunkedArray):
@@ -239,6 +239,32 @@ def per_value(column, lookup: Callable[[list[str]], list[int]]) -> np.ndarray:
     found = np.asarray(lookup(encoded.dictionary.to_pylist()), dtype=np.int64)
     found = np.append(found, NOT_NAMED)  # where a null's index -1 points
     return found[pc.fill_null(encoded.indices, -1).to_numpy()]
+
+
+class IdIndex:
+    """The row index of each id of a fixed set, found at column speed: the ids' hashes sorted
+    once, each candidate confirmed by comparing the strings (a dict answers hash collisions)."""
+
+    def __init__(self, ids: dict[str, int]):
+        self.rows = ids
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        self.order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[self.order]
+        self.ids = pa.array(list(ids), pa.string())
+
+    def find(self, values: list[str]) -> np.ndarray:
+        """The row index of each value, -1 for one not in the set."""
+        if not len(self.hashes):
+            return np.full(len(values), -1, dtype=np.int64)
+        hashes = np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        candidate = self.order[at]
+        same_hash = self.hashes[at] == hashes
+        equal = _mask(pc.equal(self.ids.take(candidate), pa.array(values, pa.string())))
+        found = np.where(same_hash & equal, candidate, -1)
+        for i in np.flatnonzero(same_hash & ~equal).tolist():  # a collision: ask the dict
+            found[i] = self.rows.get(values[i], -1)
+        return found
 
 
 def _mask(array) -> np.ndarray:
