@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from ingest.reader import CsvFile
 BLOCK = 1 << 23
 _BOM = b"\xef\xbb\xbf"
 NL, CR, QUOTE, COMMA = 10, 13, 34, 44
-_SEPARATORS = re.compile(rb"[\x1c-\x1f]")  # ASCII controls that str.strip trims
+_SEPARATORS = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")  # ASCII controls that str.strip trims
 
 
 @dataclass
@@ -98,7 +97,7 @@ def _block(csv_file: CsvFile, data: bytes, last: bool, line: int, first: bool, w
     lines = line + np.searchsorted(newlines, starts)
     multiline = len(ends) != len(newlines)
     csv_file.multiline |= multiline
-    plain = data.isascii() and _SEPARATORS.search(data) is None
+    plain = data.isascii() and not any(c in data for c in _SEPARATORS)
     table = _parse(data, starts, stops, width, multiline, True)
     if table is not None and table.num_rows == len(starts):
         return Block(table, lines, [], plain)  # pyarrow refuses a record of another width
@@ -142,14 +141,14 @@ def _after_last_end(data: bytes) -> int:
     quotes = data.count(b'"')
     at = len(data)
     while (at := data.rfind(b"\n", 0, at)) >= 0:
-        if (quotes - data.count(b'"', at)) % 2 == 0:
+        if not quotes or (quotes - data.count(b'"', at)) % 2 == 0:
             return at + 1
     return 0
 
 
 def _exotic(data: bytes, buf, quotes, last: bool) -> bool:
     """Whether the block holds anything the two readers might read differently."""
-    if b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+    if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return True
     if len(quotes) % 2 and last:
         return True  # an unterminated quote

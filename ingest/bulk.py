@@ -28,7 +28,7 @@ import pyarrow.csv as pacsv
 
 from downline.forest import DOWNLINE_FIELDS, downline_sums, number_arrays
 from downline.totals import TOTAL_COLUMNS, TOTALS, revenue
-from ingest.columns import SCHEMAS, Checked, IdIndex, checked, per_value, take_rows
+from ingest.columns import SCHEMAS, Checked, IdIndex, checked, per_value, sorted_search, take_rows
 from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import DISTRIBUTOR_COLUMNS, References
@@ -115,6 +115,7 @@ class BulkStager:
             self.stage.write_table(PARTIAL, staged.select(["id", *DISTRIBUTOR_BASE]))
             collapsed = int(repeats.sum())
             report.count(created=len(ids), loaded=len(ids) + collapsed, collapsed=collapsed)
+        scan.blocks.clear()  # staged: only the sponsors are needed from here on
         self.stage.multiline |= csv_file.multiline
         verdicts.fold_into(self.references)
         sponsors = scan.sponsors
@@ -192,7 +193,7 @@ class BulkStager:
         if not len(self.order_hashes):
             return np.zeros(len(ids), dtype=bool)
         hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
-        where = np.minimum(np.searchsorted(self.order_hashes, hashes), len(self.order_hashes) - 1)
+        where = np.minimum(sorted_search(self.order_hashes, hashes), len(self.order_hashes) - 1)
         return self.order_hashes[where] == hashes
 
     def _missing_references(self, kind: str, records: pa.Table) -> tuple[np.ndarray, dict]:
