@@ -28,7 +28,16 @@ import pyarrow.csv as pacsv
 
 from downline.forest import DOWNLINE_FIELDS, downline_sums, number_arrays
 from downline.totals import TOTAL_COLUMNS, TOTALS, revenue
-from ingest.columns import SCHEMAS, Checked, IdIndex, checked, per_value, sorted_search, take_rows
+from ingest.columns import (
+    NOT_NAMED,
+    SCHEMAS,
+    Checked,
+    IdIndex,
+    checked,
+    per_value,
+    sorted_search,
+    take_rows,
+)
 from ingest.options import LoadOptions
 from ingest.reader import CsvFile
 from ingest.references import DISTRIBUTOR_COLUMNS, References
@@ -146,10 +155,11 @@ class BulkStager:
         (siblings and roots in id order, as downline.forest.number_forest numbers them)."""
         rows = self.distributors
         n = len(rows)
-        self.parents = np.full(n, -1, dtype=np.int64)
-        for did, sponsor in sponsors.items():
-            if sponsor is not None:
-                self.parents[rows[did]] = rows.get(sponsor, -2)
+        self.distributor_index = IdIndex(rows)
+        sponsor_of = pa.array([sponsors[did] for did in rows], pa.string())
+        found = per_value(sponsor_of, self.distributor_index.find)
+        # -1 for a root and -2 for a sponsor outside the forest, as number_arrays reads them
+        self.parents = np.where(found == NOT_NAMED, -1, np.where(found == -1, -2, found))
         rank = np.empty(n, dtype=np.int64)
         rank[pc.sort_indices(pa.array(list(rows), pa.string())).to_numpy()] = np.arange(n)
         depth, pre, post, root = number_arrays(self.parents, rank)
@@ -157,7 +167,6 @@ class BulkStager:
         numbered = pre >= 0
         self.numbers[numbered, :4] = np.column_stack([depth, pre, post, root])[numbered]
         self.numbers[:, 4] = np.bincount(self.parents[self.parents >= 0], minlength=n)
-        self.distributor_index = IdIndex(rows)
 
     # --- customers, orders, commissions ----------------------------------------------------
 
@@ -177,16 +186,24 @@ class BulkStager:
             self._refuse(kind, block, np.flatnonzero(missing), rejects)
             self._stage_block(kind, block, np.flatnonzero(~missing), found, report)
         self.stage.multiline |= csv_file.multiline
-        hashes = np.concatenate([*staged, *refused])
-        duplicates = find_duplicates(csv_file, hashes, self.options.latest)
+        # One array of hashes at a time: 6.7M orders make 54 MB of them.
+        staged = np.concatenate([np.empty(0, np.int64), *staged])
+        staged.sort()
+        refused = np.concatenate([np.empty(0, np.int64), *refused])
+        everything = np.concatenate([staged, refused]) if len(refused) else staged
+        duplicates = find_duplicates(csv_file, everything, self.options.latest)
+        del everything, refused
         if duplicates.collapsed or duplicates.conflicting:
             self._settle(kind, duplicates, rejects, report)
         if kind == "customers":
             self.customer_index = IdIndex(dict.fromkeys(self.customers, 0))
         if kind == "orders":
-            kept = np.concatenate([self.order_hashes, *staged])
             gone = [hash(i) for i in duplicates.conflicting_ids]
-            self.order_hashes = np.sort(kept[~np.isin(kept, gone)] if gone else kept)
+            if gone:
+                staged = staged[~np.isin(staged, gone)]
+            if len(self.order_hashes):
+                staged = np.sort(np.concatenate([self.order_hashes, staged]))
+            self.order_hashes = staged
 
     def _has_order(self, ids: list[str]) -> np.ndarray:
         """Whether each order id is among the accepted orders (by hash)."""
@@ -289,7 +306,7 @@ class BulkStager:
     def finish(self) -> list[str]:
         """Write the distributors with their derived values; return the importer's arguments."""
         partial = self.stage.path(PARTIAL)
-        if partial.exists():
+        if self.distributors:
             sums = downline_sums(
                 self.numbers[:, 1],
                 self.numbers[:, 2],
@@ -299,31 +316,35 @@ class BulkStager:
                 revenue(self.totals),
                 self.totals["commission_cents"],
             )
-            people = _read_partial(partial, self.stage.multiline)
             depth, pre, post, root, recruits = self.numbers.T
             derived = {
                 "depth": depth,
                 "pre": pre,
                 "post": post,
-                "root_id": people.column("id").take(pa.array(root)),
+                "root_id": root,
                 "recruits": recruits,
                 **{column: self.totals[column] for column in TOTAL_COLUMNS},
                 **{field: sums[field] for field in DOWNLINE_FIELDS},
             }
-            for name, values in derived.items():
-                people = people.append_column(
-                    name, pa.array(values) if name != "root_id" else values
-                )
-            self.stage.write_table("Distributor", people)
-            partial.unlink()
+            ids, done = self.distributor_index.ids, 0
+            for batch in _read_partial(partial, self.stage.multiline):
+                part = pa.Table.from_batches([batch])
+                for name, values in derived.items():
+                    values = values[done : done + part.num_rows]
+                    part = part.append_column(
+                        name, ids.take(pa.array(values)) if name == "root_id" else pa.array(values)
+                    )
+                self.stage.write_table("Distributor", part)
+                done += part.num_rows
+        partial.unlink(missing_ok=True)
         self.stage.close()
         return self.stage.import_args()
 
 
-def _read_partial(path: Path, multiline: bool) -> pa.Table:
-    """The staged distributors (written by Stage.write_table), dates as dates."""
+def _read_partial(path: Path, multiline: bool) -> pacsv.CSVStreamingReader:
+    """The staged distributors (written by Stage.write_table) in batches, dates as dates."""
     columns = ["id", *DISTRIBUTOR_BASE]
-    return pacsv.read_csv(
+    return pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(column_names=columns),
         parse_options=pacsv.ParseOptions(newlines_in_values=multiline),

@@ -93,14 +93,13 @@ def find_duplicates(
 ) -> Duplicates:
     """Exact repeats collapse onto their first line; conflicting repeats are all rejected.
 
-    `hashes` holds the hash of the id of every accepted row. Hashes only nominate: when some
-    repeat, the checked rows with those hashes (`blocks`, or the file read again) are compared
-    for real.
+    `hashes` holds the hash of the id of every accepted row (sorted here, in place). Hashes
+    only nominate: when some repeat, the checked rows with those hashes (`blocks`, or the file
+    read again) are compared for real.
     """
     found = Duplicates()
-    hashes = np.sort(hashes)
+    hashes.sort()
     repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-    del hashes
     if not len(repeated):
         return found
     groups: dict[str, list[tuple[int, dict]]] = {}
