@@ -337,7 +337,6 @@ class BulkStager:
                 self.stage.write_table("Distributor", part)
                 done += part.num_rows
         partial.unlink(missing_ok=True)
-        self.stage.close()
         return self.stage.import_args()
 
 
