@@ -83,7 +83,7 @@ def parse_date(column: str, text: str) -> date:
 
 def parse_period(column: str, text: str) -> str:
     match = _PERIOD.fullmatch(text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise BadValue(f"{column} {text!r} is not a month (YYYY-MM)")
     return text
 
@@ -93,11 +93,17 @@ def period_start(period: str) -> date:
     return date(int(year), int(month), 1)
 
 
+MAX_CENTS = 2**63 - 1  # Neo4j's integers are 64-bit
+
+
 def parse_cents(column: str, text: str) -> int:
     """A decimal amount in currency units as exact integer cents; negatives are refused."""
     whole, dot, fraction = text.partition(".")
     if whole.isdigit() and len(fraction) <= 2 and (fraction.isdigit() or not dot):
-        return int(whole) * 100 + int(fraction.ljust(2, "0"))  # the common case, exactly
+        cents = int(whole) * 100 + int(fraction.ljust(2, "0"))  # the common case, exactly
+        if cents > MAX_CENTS:
+            raise BadValue(f"{column} {text} is too large")
+        return cents
     if not _AMOUNT.fullmatch(text):
         raise BadValue(f"{column} {text!r} is not a decimal amount")
     value = Decimal(text)
@@ -106,6 +112,8 @@ def parse_cents(column: str, text: str) -> int:
     cents = value * 100
     if cents != cents.to_integral_value():
         raise BadValue(f"{column} {text} has fractions of a cent")
+    if cents > MAX_CENTS:
+        raise BadValue(f"{column} {text} is too large")
     return int(cents)
 
 

@@ -1,20 +1,21 @@
 """Pass 1 over a file, shared by both load paths: field checks and duplicate ids, no writes.
 
-A file that turns out unreadable fails here, before anything of it is written. Memory is two
-8-byte integers per row (and, for distributors, the id -> sponsor map the tree checks need).
+The checks are ingest.columns' (column operations, today's reasons). A file that turns out
+unreadable fails here, before anything of it is written. Memory is one 8-byte id hash per row
+(and, for distributors, the id -> sponsor map the tree checks need and the checked blocks, so
+that the file is parsed once).
 """
 
 from __future__ import annotations
 
-from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
-from ingest.formats import BadValue
+from ingest.columns import Checked, checked
 from ingest.reader import CsvFile
-from ingest.records import to_record
 from ingest.report import FileReport
 
 
@@ -25,6 +26,7 @@ class Scan:
     rejected_ids: dict[str, str] = field(default_factory=dict)  # distributors: id -> reason
     sponsors: dict[str, str | None] = field(default_factory=dict)  # distributors
     placements: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    blocks: list[Checked] = field(default_factory=list)  # distributors: the checked file
 
 
 @dataclass
@@ -37,41 +39,48 @@ class Duplicates:
     )  # line -> (fields, record)
 
 
-def record_of(csv_file: CsvFile, fields: list[str], latest: date) -> dict:
-    return to_record(csv_file.spec.kind, csv_file.as_dict(fields), latest)
+def id_hashes(block: Checked) -> np.ndarray:
+    """The hash of the id of each accepted row of a block."""
+    ids = block.records.column("id").to_pylist()
+    return np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
 
 
 def scan_file(csv_file: CsvFile, report: FileReport, latest: date) -> Scan:
     scan = Scan()
-    kind = csv_file.spec.kind
+    distributors = csv_file.spec.kind == "distributors"
     width = len(csv_file.header)
-    id_hashes = array("q")
+    hashes = []
     has_placement = "placement_id" in csv_file.header
-    for line, fields in csv_file.rows():
-        report.read += 1
-        if len(fields) != width:
-            scan.rejected[line] = width_problem(fields, width)
-            continue
-        try:
-            record = record_of(csv_file, fields, latest)
-        except BadValue as error:
-            scan.rejected[line] = str(error)
-            if kind == "distributors":
+    for block in checked(csv_file, latest):
+        report.read += block.read
+        for line, fields, reason in block.rejected:
+            scan.rejected[line] = reason
+            if distributors and len(fields) == width:
                 raw_id = csv_file.as_dict(fields).get("distributor_id", "").strip()
                 if raw_id:
-                    scan.rejected_ids.setdefault(raw_id, str(error))
-            continue
-        id_hashes.append(hash(record["id"]))
-        if kind == "distributors":
-            scan.sponsors.setdefault(record["id"], record["sponsor_id"])
+                    scan.rejected_ids.setdefault(raw_id, reason)
+        hashes.append(id_hashes(block))
+        if distributors:
+            records = block.records
+            ids = records.column("id").to_pylist()
+            for did, sponsor in zip(ids, records.column("sponsor_id").to_pylist(), strict=True):
+                scan.sponsors.setdefault(did, sponsor)
             if has_placement:
-                scan.placements.setdefault(
-                    record["id"], (record["placement_id"], record["placement_leg"])
+                places = zip(
+                    ids,
+                    records.column("placement_id").to_pylist(),
+                    records.column("placement_leg").to_pylist(),
+                    strict=True,
                 )
-    found = find_duplicates(csv_file, id_hashes, latest)
+                for did, parent, leg in places:
+                    scan.placements.setdefault(did, (parent, leg))
+            scan.blocks.append(block)
+    found = find_duplicates(
+        csv_file, np.concatenate(hashes) if hashes else np.empty(0, np.int64), latest, scan.blocks
+    )
     scan.collapsed = found.collapsed
     scan.rejected.update(found.conflicting)
-    if kind == "distributors":
+    if distributors:
         for record_id, reason in found.conflicting_ids.items():
             scan.sponsors.pop(record_id, None)
             scan.placements.pop(record_id, None)
@@ -79,32 +88,29 @@ def scan_file(csv_file: CsvFile, report: FileReport, latest: date) -> Scan:
     return scan
 
 
-def width_problem(fields: list[str], width: int) -> str:
-    return f"has {len(fields)} fields, the header has {width}"
-
-
-def find_duplicates(csv_file: CsvFile, id_hashes: array, latest: date) -> Duplicates:
+def find_duplicates(
+    csv_file: CsvFile, hashes: np.ndarray, latest: date, blocks: Iterable[Checked] = ()
+) -> Duplicates:
     """Exact repeats collapse onto their first line; conflicting repeats are all rejected.
 
-    `id_hashes` holds the hash of the id of every well-formed row. Hashes only nominate: when
-    some repeat, the file is read again and the rows with those hashes compared for real.
+    `hashes` holds the hash of the id of every accepted row (sorted here, in place). Hashes
+    only nominate: when some repeat, the checked rows with those hashes (`blocks`, or the file
+    read again) are compared for real.
     """
     found = Duplicates()
-    hashes = np.sort(np.frombuffer(id_hashes, dtype=np.int64))
-    repeated = set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
-    del hashes
-    if not repeated:
+    hashes.sort()
+    repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    if not len(repeated):
         return found
     groups: dict[str, list[tuple[int, dict]]] = {}
-    width = len(csv_file.header)
-    for line, fields in csv_file.rows():
-        if len(fields) != width:
+    for block in blocks or checked(csv_file, latest):
+        at = np.flatnonzero(np.isin(id_hashes(block), repeated))
+        if not len(at):
             continue
-        try:
-            record = record_of(csv_file, fields, latest)
-        except BadValue:
-            continue
-        if hash(record["id"]) in repeated:
+        lines = block.lines[at].tolist()
+        for line, fields, record in zip(
+            lines, block.field_rows(at), block.record_rows(at), strict=True
+        ):
             groups.setdefault(record["id"], []).append((line, record))
             found.rows[line] = (fields, record)
     key = csv_file.spec.key

@@ -51,12 +51,27 @@ RELATIONSHIP_FILES = {
     "SOURCED_FROM": ["Commission", "Distributor", [LINE]],
     "FOR_ORDER": ["Commission", "Order", [LINE]],
 }
-# The staged files a kind writes, for taking rows out again.
-FILES_OF_KIND = {
-    "customers": ("Customer", "REFERRED_BY"),
-    "orders": ("Order", "PLACED_BY", "FOR"),
-    "commissions": ("Commission", "PAID_TO", "SOURCED_FROM", "FOR_ORDER"),
+# The staged files a kind writes: (file, record columns with the input line, the column that
+# must be given for a row to be written: a relationship to an optional node).
+STAGED_FILES = {
+    "customers": (
+        ("Customer", ["id", "joined_on", "line"], None),
+        ("REFERRED_BY", ["id", "referred_by", "line"], "referred_by"),
+    ),
+    "orders": (
+        ("Order", ["id", "ordered_on", "amount_cents", "volume_cents", "kind", "line"], None),
+        ("PLACED_BY", ["id", "distributor_id", "line"], None),
+        ("FOR", ["id", "customer_id", "line"], "customer_id"),
+    ),
+    "commissions": (
+        ("Commission", ["id", "period", "amount_cents", "type", "line"], None),
+        ("PAID_TO", ["id", "earner_id", "line"], None),
+        ("SOURCED_FROM", ["id", "source_id", "line"], "source_id"),
+        ("FOR_ORDER", ["id", "order_id", "line"], "order_id"),
+    ),
 }
+# The staged files a kind writes, for taking rows out again.
+FILES_OF_KIND = {kind: tuple(name for name, _, _ in files) for kind, files in STAGED_FILES.items()}
 
 
 def _header(name: str) -> list[str]:
@@ -72,36 +87,23 @@ class Stage:
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self._handles: dict[str, object] = {}
-        self._writers: dict[str, csv.writer] = {}
         self.multiline = False  # a value holds a line break: the importer must be told
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.csv"
 
-    def writer(self, name: str):
-        if name not in self._writers:
-            handle = open(self.path(name), "w", encoding="utf-8", newline="")
-            self._handles[name] = handle
-            self._writers[name] = csv.writer(handle, lineterminator="\n")
-        return self._writers[name]
-
-    def write(self, name: str, row: list) -> None:
-        self.writer(name).writerow(row)
-
-    def close(self, name: str | None = None) -> None:
-        for key in [name] if name else list(self._handles):
-            handle = self._handles.pop(key, None)
-            self._writers.pop(key, None)
-            if handle is not None:
-                handle.close()
+    def write_table(self, name: str, table: pa.Table) -> None:
+        """Append Arrow rows at column speed: strings quoted, nulls empty, dates ISO."""
+        with open(self.path(name), "ab") as handle:
+            pacsv.write_csv(
+                table, handle, pacsv.WriteOptions(include_header=False, quoting_style="needed")
+            )
 
     def drop_lines(self, names: tuple[str, ...], lines: set[int]) -> set[int]:
         """Take the rows staged from these input lines out of the files; return the lines
         found in the first (node) file, i.e. the ones that had been staged."""
         found: set[int] = set()
         for position, name in enumerate(names):
-            self.close(name)
             source = self.path(name)
             if not source.exists():
                 continue

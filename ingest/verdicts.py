@@ -2,21 +2,24 @@
 rows with the same reasons.
 
 Pass 1 (ingest.scan) and, for distributors, the tree check against the stored tree (empty for
-a bulk load) decide before anything is written; pass 2 reads the file again and hands on each
-row as accepted, rejected with its reason, or an exact repeat of an earlier line.
+a bulk load) decide before anything is written; pass 2 hands on each row as accepted, rejected
+with its reason, or an exact repeat of an earlier line -- from the blocks pass 1 kept
+(distributors, parsed once) or from the file checked again.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import NamedTuple
 
+from ingest.columns import checked
 from ingest.genealogy import check_tree
 from ingest.reader import CsvFile
 from ingest.references import References
 from ingest.report import FileReport
-from ingest.scan import record_of, scan_file
+from ingest.scan import scan_file
 
 
 class Verdict(NamedTuple):
@@ -57,18 +60,19 @@ class Verdicts:
     def rows(self, advance: Callable[[int], None]) -> Iterator[Verdict]:
         """Pass 2: every row of the file in order, with its verdict."""
         scan, tree_rejects = self.scan, self.tree_rejects
-        for line, fields in self.csv_file.rows():
-            advance(1)
-            if line in scan.rejected:
-                yield Verdict(line, fields, None, scan.rejected[line], None)
-                continue
-            record = record_of(self.csv_file, fields, self.latest)
-            if record["id"] in tree_rejects:
-                yield Verdict(line, fields, None, tree_rejects[record["id"]], None)
-            elif line in scan.collapsed:
-                yield Verdict(line, fields, None, None, scan.collapsed[line])
-            else:
-                yield Verdict(line, fields, record, None, None)
+        for block in scan.blocks or checked(self.csv_file, self.latest):
+            advance(block.read)
+            accepted = block.accepted()
+            refused = ((line, fields, None) for line, fields, _ in block.rejected)
+            for line, fields, record in heapq.merge(accepted, refused, key=_line):
+                if line in scan.rejected:
+                    yield Verdict(line, fields, None, scan.rejected[line], None)
+                elif record["id"] in tree_rejects:
+                    yield Verdict(line, fields, None, tree_rejects[record["id"]], None)
+                elif line in scan.collapsed:
+                    yield Verdict(line, fields, None, None, scan.collapsed[line])
+                else:
+                    yield Verdict(line, fields, record, None, None)
 
     def fold_into(self, references: References) -> None:
         """Remember the distributors rejected here, unless stored already, so that later files'
@@ -76,3 +80,7 @@ class Verdicts:
         for did, reason in {**self.scan.rejected_ids, **self.tree_rejects}.items():
             if did not in self.stored:
                 references.rejected_distributors.setdefault(did, reason)
+
+
+def _line(row: tuple) -> int:
+    return row[0]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 
+import pyarrow as pa
+
+from ingest.blocks import blocks
 from ingest.formats import SPECS
 from ingest.reader import CsvFile
 from ingest.stage import Stage
@@ -14,16 +17,23 @@ def _rows(path):
         return list(csv.reader(handle))
 
 
+def _stage(stage: Stage, name: str, *rows: list) -> None:
+    stage.write_table(
+        name, pa.table({f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))})
+    )
+
+
 def test_rows_of_dropped_lines_leave_every_file_of_their_kind(tmp_path):
     stage = Stage(tmp_path)
-    stage.write("Order", ["O1", "2024-01-01", 100, 100, "retail", 2])
-    stage.write("Order", ["O2", "2024-01-01", 200, 200, "retail", 3])
-    stage.write("Order", ["O2", "2024-01-01", 200, 200, "retail", 4])
-    stage.write("PLACED_BY", ["O1", "D1", 2])
-    stage.write("PLACED_BY", ["O2", "D1", 3])
-    stage.write("PLACED_BY", ["O2", "D1", 4])
-    stage.write("FOR", ["O2", "C1", 4])
-    stage.close()
+    _stage(
+        stage,
+        "Order",
+        ["O1", "2024-01-01", 100, 100, "retail", 2],
+        ["O2", "2024-01-01", 200, 200, "retail", 3],
+        ["O2", "2024-01-01", 200, 200, "retail", 4],
+    )
+    _stage(stage, "PLACED_BY", ["O1", "D1", 2], ["O2", "D1", 3], ["O2", "D1", 4])
+    _stage(stage, "FOR", ["O2", "C1", 4])
 
     found = stage.drop_lines(("Order", "PLACED_BY", "FOR"), {4, 9})
 
@@ -35,10 +45,9 @@ def test_rows_of_dropped_lines_leave_every_file_of_their_kind(tmp_path):
 
 def test_import_arguments_name_header_and_data_of_each_staged_file(tmp_path):
     stage = Stage(tmp_path)
-    stage.write("Distributor", ["D1", "Ada", "", "", "active", "2024-01-01", ""])
-    stage.write("Customer", ["C1", "2024-01-02", 2])
-    stage.write("REFERRED_BY", ["C1", "D1", 2])
-    stage.close()
+    _stage(stage, "Distributor", ["D1", "Ada", None, None, "active", "2024-01-01", None])
+    _stage(stage, "Customer", ["C1", "2024-01-02", 2])
+    _stage(stage, "REFERRED_BY", ["C1", "D1", 2])
 
     args = stage.import_args()
 
@@ -66,7 +75,10 @@ def test_a_record_spanning_lines_switches_the_importer_to_multiline_fields(tmp_p
             assert not csv_file.multiline
     assert rows == [(2, ["C1", "", "2024-01-02"]), (3, ["C\n2", "", "2024-01-03"])]
     assert csv_file.multiline
-    stage.write("Customer", ["C1", "2024-01-02", 2])
+    by_blocks = CsvFile(tmp_path / "customers.csv", SPECS["customers"])
+    assert [b.lines.tolist() for b in blocks(by_blocks)] == [[2, 3]]
+    assert by_blocks.multiline
+    _stage(stage, "Customer", ["C1", "2024-01-02", 2])
     assert "--multiline-fields=true" not in stage.import_args()
     stage.multiline |= csv_file.multiline
     assert stage.import_args()[-1] == "--multiline-fields=true"

@@ -35,6 +35,8 @@ def test_amounts_become_exact_integer_cents(text, cents):
         ("1e3", "not a decimal"),
         ("ten", "not a decimal"),
         ("", "not a decimal"),
+        ("92233720368547758.08", "too large"),  # one cent more than a 64-bit integer holds
+        ("1" + "0" * 30, "too large"),
     ],
 )
 def test_bad_amounts_say_why(text, reason):
@@ -51,6 +53,9 @@ def test_dates_must_be_iso_calendar_dates():
     assert parse_period("p", "2024-12") == "2024-12"
     with pytest.raises(BadValue, match="not a month"):
         parse_period("p", "2024-13")
+    with pytest.raises(BadValue, match="not a month"):
+        parse_period("p", "0000-05")  # there is no year 0 (it used to crash the run)
+    assert parse_cents("a", "92233720368547758.07") == 2**63 - 1
 
 
 @pytest.mark.parametrize(
