@@ -293,14 +293,18 @@ def _get(values: dict, name: str, rows: int) -> pa.Array:
     return pa.array([""] * rows, TEXT) if column is None else column
 
 
+def _shaped(column, pattern: str, filler: str) -> tuple[np.ndarray, pa.Array]:
+    """Which values match `pattern`, and the values with `filler` for those that do not."""
+    shaped = _mask(pc.match_substring_regex(column, pattern))
+    filled = pc.if_else(pa.array(shaped), column, pa.scalar(filler))
+    return shaped, filled.combine_chunks() if isinstance(filled, pa.ChunkedArray) else filled
+
+
 def _dates(column, latest: date) -> tuple[pa.Array, np.ndarray]:
     """date32 of each value and whether it is not a calendar date up to `latest` (or empty)."""
     if not len(column):
         return pa.array([], DATE), np.zeros(0, dtype=bool)
-    shaped = _mask(pc.match_substring_regex(column, _DATE))
-    filled = pc.if_else(pa.array(shaped), column, pa.scalar("1970-01-01"))
-    if isinstance(filled, pa.ChunkedArray):
-        filled = filled.combine_chunks()
+    shaped, filled = _shaped(column, _DATE, "1970-01-01")
     # Every value is ten ASCII bytes now: read the digits straight from the string buffer.
     start = int(np.frombuffer(filled.buffers()[1], np.int32)[filled.offset])
     text = np.frombuffer(filled.buffers()[2], np.uint8)[start : start + 10 * len(filled)]
@@ -323,10 +327,7 @@ def _cents(column) -> tuple[pa.Array, np.ndarray]:
     """Integer cents of each value and whether it is not a plain `digits[.d[d]]` amount."""
     if not len(column):
         return pa.array([], CENTS), np.zeros(0, dtype=bool)
-    shaped = _mask(pc.match_substring_regex(column, _AMOUNT))
-    filled = pc.if_else(pa.array(shaped), column, pa.scalar("0"))
-    if isinstance(filled, pa.ChunkedArray):
-        filled = filled.combine_chunks()
+    shaped, filled = _shaped(column, _AMOUNT, "0")
     # Exact: a decimal of scale 2 holds the cents as its (little-endian) 128-bit integer, and
     # at most 17 digits fit in its low 64 bits.
     decimal = pc.cast(filled, pa.decimal128(18, 2))
