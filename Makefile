@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test unit demo demo-data screenshots lint clean bench bench-ingest bench-analytics
+.PHONY: test unit demo demo-data screenshots lint clean bench bench-ingest bench-incremental bench-analytics
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ MODE ?= bulk
 bench-ingest: $(STAMP)
 	scripts/system-deps.sh
 	$(BIN)/python bench/ingest_bench.py --size $(or $(SIZE),small) --mode $(MODE)
+
+## bench-incremental: a bulk load, then two 1 % nightly runs with the dashboard asked during each (SIZE=...)
+bench-incremental: $(BENCH_STAMP)
+	scripts/system-deps.sh --browser
+	$(BIN)/python bench/incremental_bench.py --size $(or $(SIZE),small)
 
 ## bench-analytics: warm query timings on the database `make bench-ingest SIZE=target` left
 bench-analytics: $(STAMP)

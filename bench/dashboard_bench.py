@@ -32,7 +32,7 @@ from benchlib import REPO, machine, percentile, use_bench_server, write_result
 from pages import PAGES, browser_with_network_log, render, status_id, type_ahead
 
 
-def _callback_requests(browser) -> list[tuple[str, bytes]]:
+def callback_requests(browser) -> list[tuple[str, bytes]]:
     """The callback POSTs the browser sent since the last call: (url, body)."""
     found = []
     for entry in browser.get_log("performance"):
@@ -49,7 +49,7 @@ def _replay(
     requests: list[tuple[str, bytes]], users: int, rounds: int, choices: dict | None = None
 ) -> list[float]:
     """Each user sends every request `rounds` times; latencies in ms. With `choices`, each
-    request's filter inputs are drawn at random from them first (`_vary`), so the users ask
+    request's filter inputs are drawn at random from them first (`vary`), so the users ask
     for views no one asked before rather than the defaults."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -59,7 +59,7 @@ def _replay(
         rng = random.Random(seed)
         for _ in range(rounds):
             for url, body in requests:
-                data = _vary(body, choices, rng) if choices else body
+                data = vary(body, choices, rng) if choices else body
                 ask = urllib.request.Request(
                     url, data=data, headers={"Content-Type": "application/json"}
                 )
@@ -78,7 +78,7 @@ def _replay(
     return latencies
 
 
-def _vary(body: bytes, choices: dict, rng: random.Random) -> bytes:
+def vary(body: bytes, choices: dict, rng: random.Random) -> bytes:
     """A callback request with its filter bar's inputs (`<page>-root`, `-from`, `-to`,
     `-active`) set to a random root, period and status from `choices`."""
     request = json.loads(body)
@@ -96,7 +96,7 @@ def _vary(body: bytes, choices: dict, rng: random.Random) -> bytes:
     return json.dumps(request).encode()
 
 
-def _choices(driver, database: str) -> dict:
+def filter_choices(driver, database: str) -> dict:
     """Roots of every size (whole network, and subtrees from a handful of distributors to the
     largest) and periods (none, a month, a quarter, a year, all time) to draw from."""
     from queries.tree import read
@@ -125,7 +125,7 @@ def _choices(driver, database: str) -> dict:
     return {"roots": [None, *picks], "periods": periods}
 
 
-def _wait_for_http(url: str, timeout: float = 120) -> None:
+def wait_for_http(url: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -134,6 +134,34 @@ def _wait_for_http(url: str, timeout: float = 120) -> None:
         except OSError:
             time.sleep(0.5)
     raise TimeoutError(url)
+
+
+def serve(web_port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """The dashboard as in production: gunicorn, 2 workers x 8 threads, on loopback."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    return subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            "2",
+            "--threads",
+            "8",
+            "--timeout",
+            "1800",
+            "--bind",
+            f"127.0.0.1:{web_port}",
+            "dashboard.app:server",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(web: subprocess.Popen) -> None:
+    web.terminate()  # SIGTERM: gunicorn's graceful stop
+    web.wait(timeout=60)
 
 
 def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict:
@@ -151,24 +179,7 @@ def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict
     settings = Settings()
     server = LocalNeo4j(settings, log=lambda message: None)
     server.start()
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    web = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--workers",
-            "2",
-            "--threads",
-            "8",
-            "--timeout",
-            "1800",
-            "--bind",
-            f"127.0.0.1:{web_port}",
-            "dashboard.app:server",
-        ],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    web = serve(web_port)
     base = f"http://127.0.0.1:{web_port}"
     browser = None
     try:
@@ -181,11 +192,11 @@ def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict
                 "MATCH (x:Distributor) RETURN x.id AS id ORDER BY x.depth DESC, x.id LIMIT 1",
             ).id.iloc[0]
         pages = [*PAGES, f"/distributor/{deepest}"]
-        _wait_for_http(base + "/_dash-layout")
+        wait_for_http(base + "/_dash-layout")
         browser = browser_with_network_log()
         status = {page: status_id(page) for page in pages}
         cold = {page: render(browser, base + page, status[page]) for page in pages}
-        _callback_requests(browser)  # the cold round's requests are not replayed
+        callback_requests(browser)  # the cold round's requests are not replayed
         warm: dict[str, list[float]] = {page: [] for page in pages}
         for run in range(runs):
             for page in pages:
@@ -193,16 +204,15 @@ def measure(size: str, port: int, web_port: int, runs: int, rounds: int) -> dict
                 if run == 0 and page == "/levels":
                     type_ahead(browser, "levels-root", "D00001")
             if run == 0:  # one round's callbacks, the search included, are what users replay
-                requests = _callback_requests(browser)
+                requests = callback_requests(browser)
         latency = {users: _replay(requests, users, rounds) for users in (1, 20)}
         with driver_for(settings) as driver:
-            choices = _choices(driver, settings.neo4j_database)
+            choices = filter_choices(driver, settings.neo4j_database)
         varied = _replay(requests, 20, rounds, choices)
     finally:
         if browser is not None:
             browser.quit()
-        web.terminate()
-        web.wait(timeout=60)
+        stop(web)
         server.stop()
         shutil.rmtree(cache, ignore_errors=True)
 
