@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ingest.reader import CsvFile
+from ingest.reader import FIELD_LIMIT, CsvFile
 
 # Bytes of input per block, about 170,000 orders: a block's passing arrays and Arrow columns
 # take some ten times its size (on 100,000 distributors, 32 MiB blocks peaked at 850 MB).
@@ -84,6 +84,8 @@ def _block(csv_file: CsvFile, data: bytes, last: bool, line: int, first: bool, w
     quotes = np.flatnonzero(buf == QUOTE)
     if _exotic(data, buf, quotes, last):
         return None
+    if _BOM in data:  # pyarrow drops one that starts a record; Python keeps it after line 1
+        return None
     ends = newlines[(np.searchsorted(quotes, newlines) % 2) == 0] if len(quotes) else newlines
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [len(data)]))
@@ -94,6 +96,8 @@ def _block(csv_file: CsvFile, data: bytes, last: bool, line: int, first: bool, w
     starts, stops = starts[keep], stops[keep]
     if not len(starts):
         return _block(csv_file, b"", last, line, first, width)
+    if (stops - starts).max() > FIELD_LIMIT:
+        return None  # the row path refuses a field over the limit, as it always did
     lines = line + np.searchsorted(newlines, starts)
     multiline = len(ends) != len(newlines)
     csv_file.multiline |= multiline

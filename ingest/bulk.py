@@ -330,7 +330,7 @@ class BulkStager:
                 **{field: sums[field] for field in DOWNLINE_FIELDS},
             }
             ids, done = self.distributor_index.ids, 0
-            for batch in _read_partial(partial, self.stage.multiline):
+            for batch in _read_partial(partial):
                 part = pa.Table.from_batches([batch])
                 for name, values in derived.items():
                     values = values[done : done + part.num_rows]
@@ -343,13 +343,14 @@ class BulkStager:
         return self.stage.import_args()
 
 
-def _read_partial(path: Path, multiline: bool) -> pacsv.CSVStreamingReader:
+def _read_partial(path: Path) -> pacsv.CSVStreamingReader:
     """The staged distributors (written by Stage.write_table) in batches, dates as dates."""
     columns = ["id", *DISTRIBUTOR_BASE]
     return pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(column_names=columns),
-        parse_options=pacsv.ParseOptions(newlines_in_values=multiline),
+        # Always: a value may hold a quoted CR that no record-spanning line announced.
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.date32() if c.endswith("_on") else pa.string() for c in columns},
             strings_can_be_null=True,

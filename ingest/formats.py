@@ -99,7 +99,8 @@ MAX_CENTS = 2**63 - 1  # Neo4j's integers are 64-bit
 def parse_cents(column: str, text: str) -> int:
     """A decimal amount in currency units as exact integer cents; negatives are refused."""
     whole, dot, fraction = text.partition(".")
-    if whole.isdigit() and len(fraction) <= 2 and (fraction.isdigit() or not dot):
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if whole.isdecimal() and len(fraction) <= 2 and (fraction.isdecimal() or not dot):
         cents = int(whole) * 100 + int(fraction.ljust(2, "0"))  # the common case, exactly
         if cents > MAX_CENTS:
             raise BadValue(f"{column} {text} is too large")

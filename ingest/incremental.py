@@ -18,7 +18,7 @@ tests), so the logic is tested against a full numbering without a server.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -75,18 +75,7 @@ class Node:
         )
 
     def copy(self) -> Node:
-        return Node(
-            self.id,
-            self.sponsor,
-            self.depth,
-            self.pre,
-            self.post,
-            self.root_id,
-            self.recruits,
-            self.levels,
-            list(self.sums),
-            list(self.own),
-        )
+        return replace(self, sums=list(self.sums), own=list(self.own))
 
 
 ROW = ("depth", "pre", "post", "root_id", "recruits", "downline_levels", *SUMS)

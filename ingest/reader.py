@@ -11,7 +11,8 @@ from pathlib import Path
 from downline.errors import DownlineError
 from ingest.formats import FileSpec
 
-csv.field_size_limit(1 << 20)
+FIELD_LIMIT = 1 << 20  # bytes in one field; a longer one makes the file unreadable
+csv.field_size_limit(FIELD_LIMIT)
 
 
 class UnreadableFile(DownlineError):
@@ -93,8 +94,8 @@ class CsvFile:
             for fields in reader:
                 if fields:  # a blank line is no record
                     yield start, fields
-                if reader.line_num != start:
-                    self.multiline = True
+                if reader.line_num != start or any("\r" in f or "\n" in f for f in fields):
+                    self.multiline = True  # a bare CR inside quotes too (the importer's option)
                 start = reader.line_num + 1
         except _Undecodable as error:
             raise self._fail(error.line, str(error)) from None

@@ -73,7 +73,10 @@ RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS
        d.joined_on AS joined_on, d.left_on AS left_on, d.status AS status, d.rank AS rank,
        retail_cents, personal_cents, starter_kit_cents, commission_cents
 """
-PER_DISTRIBUTOR_ALL = "MATCH (d:Distributor)" + _PER_DISTRIBUTOR
+# Only numbered distributors: one that a run created and has not numbered yet (pre null) is in
+# no subtree, and a null would turn the 64-bit intervals into inexact floats.
+_NUMBERED = "MATCH (d:Distributor) WHERE d.pre IS NOT NULL"
+PER_DISTRIBUTOR_ALL = _NUMBERED + _PER_DISTRIBUTOR
 PER_DISTRIBUTOR_SUBTREE = f"MATCH (d:Distributor) WHERE {_IN_SUBTREE}" + _PER_DISTRIBUTOR
 
 # The same row from the all-time totals the ingest keeps: no order or commission is read, so
@@ -85,7 +88,7 @@ RETURN d.id AS id, s.id AS sponsor_id, d.depth AS depth, d.pre AS pre, d.post AS
        d.retail_cents AS retail_cents, d.personal_cents AS personal_cents,
        d.starter_kit_cents AS starter_kit_cents, d.commission_cents AS commission_cents
 """
-PER_DISTRIBUTOR_STORED_ALL = "MATCH (d:Distributor)" + _PER_DISTRIBUTOR_STORED
+PER_DISTRIBUTOR_STORED_ALL = _NUMBERED + _PER_DISTRIBUTOR_STORED
 PER_DISTRIBUTOR_STORED_SUBTREE = (
     f"MATCH (d:Distributor) WHERE {_IN_SUBTREE}" + _PER_DISTRIBUTOR_STORED
 )

@@ -15,7 +15,7 @@ from queries.snapshot_source import SnapshotSource
 from tests.support.engines import assert_engines_agree, questions
 from tests.support.expected import read
 from tests.support.graph import snapshot
-from tests.support.servers import run_cli, settings_env
+from tests.support.servers import ingest_reported, run_cli, settings_env
 
 # Rows appended to a generated network: every kind of reject a first load can meet, exact
 # repeats, and values the importer's CSV dialect must keep (comma, quote, line break).
@@ -79,20 +79,7 @@ def _rejects(folder) -> dict:
 
 
 def _load(env, data, out, *extra):
-    result = run_cli(
-        "ingest",
-        str(data),
-        "--as-of",
-        "2026-11-01",
-        "--rejects",
-        str(out / "rejects"),
-        "--report",
-        str(out / "report.json"),
-        *extra,
-        env=env,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result, json.loads((out / "report.json").read_text())
+    return ingest_reported(data, out, "--as-of", "2026-11-01", *extra, env=env)
 
 
 def test_a_bulk_load_equals_a_transactional_load(

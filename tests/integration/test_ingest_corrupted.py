@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import run_cli, settings_env, wipe
+from tests.support.servers import ingest_reported, run_cli, settings_env, wipe
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOLDEN = FIXTURES / "golden"
@@ -33,19 +33,9 @@ def counts(report: dict) -> dict[str, dict[str, int]]:
 
 
 def _ingest(env, out: Path, *extra: str) -> dict:
-    result = run_cli(
-        "ingest",
-        str(FIXTURES / "corrupted"),
-        "--rejects",
-        str(out / "rejects"),
-        "--report",
-        str(out / "report.json"),
-        *extra,
-        env=env,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+    result, report = ingest_reported(FIXTURES / "corrupted", out, *extra, env=env)
     assert result.returncode == 1, result.stdout + result.stderr
-    return json.loads((out / "report.json").read_text())
+    return report
 
 
 @pytest.mark.parametrize("path", ["transactional", "bulk"])

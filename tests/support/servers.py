@@ -6,6 +6,7 @@ only a server whose home holds our marker file, written when the tests created i
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -83,6 +84,24 @@ def run_cli(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+def ingest_reported(
+    inputs: Path, out: Path, *extra: str, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess, dict]:
+    """`downline ingest` with rejects and report in `out`: its result and its run report."""
+    result = run_cli(
+        "ingest",
+        str(inputs),
+        "--rejects",
+        str(out / "rejects"),
+        "--report",
+        str(out / "report.json"),
+        *extra,
+        env=env,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result, json.loads((out / "report.json").read_text())
 
 
 def mark_created(settings: Settings) -> None:

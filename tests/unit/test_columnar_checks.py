@@ -15,7 +15,7 @@ from ingest import blocks
 from ingest.columns import checked, row_verdict
 from ingest.formats import SPECS
 from ingest.generate import generate
-from ingest.reader import CsvFile
+from ingest.reader import FIELD_LIMIT, CsvFile, UnreadableFile
 
 LATEST = date(2026, 11, 15)
 # Ways to damage one value: each returns the new raw text of the field.
@@ -55,12 +55,16 @@ DAMAGE = [
     lambda v: "bogus",
     lambda v: "inactive",
     lambda v: "D0000001",
+    lambda v: "\u00b2",  # a digit to str.isdigit, not to int()
+    lambda v: "5.\u00b2",
+    lambda v: "\u00b2\u00b2\u00b2\u00b2-01",
 ]
 # Damage that the two readers might read differently: the row path reads from its block on.
 EXOTIC = [
     lambda v: f'"{v}\r\nacross lines"',
     lambda v: f'{v or "x"}"',
     lambda v: f"{v}\rx",
+    lambda v: f"\ufeff{v}",  # a byte-order mark, which pyarrow drops at the start of a record
 ]
 
 
@@ -135,3 +139,30 @@ def test_clean_blocks_are_checked_by_columns_and_exotic_ones_by_rows(tmp_path, m
     path.write_text("\n".join(text), encoding="utf-8")
     kinds = [type(b) for b in blocks.blocks(CsvFile(path, SPECS["orders"]))]
     assert kinds[0] is blocks.Block and kinds[-1] is blocks.Rows
+
+
+def test_a_field_over_the_limit_makes_the_file_unreadable_as_it_did(tmp_path):
+    path = tmp_path / "customers.csv"
+    huge = "x" * (FIELD_LIMIT + 1)
+    path.write_text(f"customer_id,referred_by,joined_on\nC1,,2024-01-01\nC2,{huge},2024-01-02\n")
+    read_by = list(blocks.blocks(CsvFile(path, SPECS["customers"])))
+    assert [type(b) for b in read_by] == [blocks.Rows]  # its only block, by the row path
+    with pytest.raises(UnreadableFile, match="line 3: broken CSV: field larger than field limit"):
+        list(read_by[0].rows)
+
+
+def test_a_quoted_carriage_return_marks_the_file_multiline(tmp_path):
+    """The importer and the staged distributors' reader must then expect breaks in values."""
+    path = tmp_path / "distributors.csv"
+    path.write_bytes(b'distributor_id,sponsor_id,joined_on,name\nD1,,2024-01-01,"a\rb"\n')
+    csv_file = CsvFile(path, SPECS["distributors"])
+    assert [fields for _, fields in csv_file.rows()] == [["D1", "", "2024-01-01", "a\rb"]]
+    assert csv_file.multiline
+
+
+def test_a_byte_order_mark_starting_a_record_is_kept_as_the_row_path_keeps_it(tmp_path):
+    path = tmp_path / "distributors.csv"
+    path.write_bytes(b"distributor_id,sponsor_id,joined_on\n\xef\xbb\xbfD1,,2024-01-01\n")
+    expected = _verdicts_by_rows(CsvFile(path, SPECS["distributors"]))
+    assert expected[2][0][0] == "\ufeffD1"  # pyarrow alone would read "D1"
+    assert _verdicts_by_columns(CsvFile(path, SPECS["distributors"])) == (expected, 1)
